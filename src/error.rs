@@ -1,0 +1,199 @@
+//! The one error type of the crate: every failure names what was being read and where.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// Where in an input file a problem sits: a line (CSV, NDJSON) or a record (a JSON array).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Loc {
+    /// A 1-based line number.
+    Line(u64),
+    /// A 1-based record number in a JSON array.
+    Record(u64),
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Loc::Line(n) => write!(f, ":{n}"),
+            Loc::Record(n) => write!(f, ": record {n}"),
+        }
+    }
+}
+
+/// Everything that can stop a command. `Display` is the one line printed after `error: `.
+#[derive(Debug)]
+pub enum Error {
+    /// Bad flags or parameters on the command line (exit 2).
+    Usage(String),
+    /// A bad configuration file: job file, params file, request body (exit 2).
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// The line, where the format gives one.
+        line: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
+    /// Several configuration problems reported at once (exit 2).
+    ConfigList(Vec<Error>),
+    /// The dataset directory is laid out in a way that cannot be read (exit 2).
+    Layout(String),
+    /// One invalid input row (exit 1).
+    Row {
+        /// The input file.
+        path: PathBuf,
+        /// The line or record.
+        loc: Loc,
+        /// The column.
+        field: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// An input file that cannot be used as a whole, e.g. a missing column (exit 1).
+    Data {
+        /// The input file (or table directory).
+        path: PathBuf,
+        /// The line or record, where known.
+        loc: Option<Loc>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A report needs a table the dataset does not have (exit 1).
+    MissingTable {
+        /// The table's name.
+        table: &'static str,
+        /// Who needs it.
+        needed_by: String,
+    },
+    /// An input file could not be read (exit 1).
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The line reached, where known.
+        loc: Option<Loc>,
+        /// The cause.
+        source: io::Error,
+    },
+    /// An output file could not be written (exit 1).
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The process exit code for this error: 2 for usage and configuration, 1 for data.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) | Error::Config { .. } | Error::ConfigList(_) | Error::Layout(_) => 2,
+            _ => 1,
+        }
+    }
+
+    /// A usage error from anything printable.
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::Usage(message.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(m) | Error::Layout(m) => f.write_str(m),
+            Error::Config {
+                path,
+                line,
+                message,
+            } => match line {
+                Some(n) => write!(f, "{}:{n}: {message}", path.display()),
+                None => write!(f, "{}: {message}", path.display()),
+            },
+            Error::ConfigList(list) => {
+                let n = list.len();
+                write!(f, "{n} problem{}", if n == 1 { "" } else { "s" })?;
+                for e in list {
+                    write!(f, "\n  {e}")?;
+                }
+                Ok(())
+            }
+            Error::Row {
+                path,
+                loc,
+                field,
+                problem,
+            } => {
+                write!(f, "{}{loc}: field \"{field}\": {problem}", path.display())
+            }
+            Error::Data { path, loc, message } => match loc {
+                Some(loc) => write!(f, "{}{loc}: {message}", path.display()),
+                None => write!(f, "{}: {message}", path.display()),
+            },
+            Error::MissingTable { table, needed_by } => write!(
+                f,
+                "{needed_by} needs the \"{table}\" table, and the dataset has none \
+                 (a file {table}.csv, .json, .ndjson or a directory {table}/)"
+            ),
+            Error::Read { path, loc, .. } => match loc {
+                Some(loc) => write!(f, "{}{loc}: cannot read the file", path.display()),
+                None => write!(f, "{}: cannot read the file", path.display()),
+            },
+            Error::Write { path, .. } => write!(f, "{}: cannot write the file", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Read { source, .. } | Error::Write { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_error_reads_like_the_spec() {
+        let e = Error::Row {
+            path: PathBuf::from("data/cdr.csv"),
+            loc: Loc::Line(1532),
+            field: "answered_at".into(),
+            problem: "invalid timestamp \"12:30\"".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "data/cdr.csv:1532: field \"answered_at\": invalid timestamp \"12:30\""
+        );
+        assert_eq!(e.exit_code(), 1);
+    }
+
+    #[test]
+    fn json_records_are_named_by_number() {
+        let e = Error::Row {
+            path: PathBuf::from("d/agents.json"),
+            loc: Loc::Record(3),
+            field: "agent_id".into(),
+            problem: "is required".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "d/agents.json: record 3: field \"agent_id\": is required"
+        );
+    }
+
+    #[test]
+    fn usage_and_config_exit_2() {
+        assert_eq!(Error::usage("x").exit_code(), 2);
+        assert_eq!(Error::Layout("x".into()).exit_code(), 2);
+    }
+}

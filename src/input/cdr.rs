@@ -1,0 +1,142 @@
+//! The `cdr` table: one call leg per row, checked against the rules of SPEC §2.1.
+
+use crate::error::Loc;
+use crate::input::rows::{FieldError, RowIssue, RowView};
+use crate::input::table::{columns, ParseCx, Table};
+use crate::model::legs::{Endpoint, Leg, Party};
+use crate::model::pool::Sym;
+
+mod col {
+    super::columns! {
+        SESSION_ID = "session_id", CALLER = "caller", CALLER_DISPLAY_NAME = "caller_display_name",
+        CALLER_ENDPOINT = "caller_endpoint", CALL_ID = "call_id", SERVICE_NUMBER = "service_number",
+        SERVICE_NAME = "service_name", SERVICE_TYPE = "service_type", CALLEE = "callee",
+        CALLEE_DISPLAY_NAME = "callee_display_name", CALLEE_ENDPOINT = "callee_endpoint",
+        STARTED_AT = "started_at", RANG_AT = "rang_at", ANSWERED_AT = "answered_at",
+        ENDED_AT = "ended_at", DIRECTION = "direction", END_REASON = "end_reason",
+        REROUTE_REASON = "reroute_reason", STATUS_CODE = "status_code", DESTINATION = "destination",
+        OUTBOUND_CALLER_ID = "outbound_caller_id", DID = "did", CALL_TYPE = "call_type",
+        CALLBACK_ID = "callback_id", BILLING_PREFIX = "billing_prefix", COST = "cost",
+        USER_DATA = "user_data", INBOUND_TRUNK = "inbound_trunk", OUTBOUND_TRUNK = "outbound_trunk",
+        TENANT_ID = "tenant_id", HOLD_COUNT = "hold_count", HOLD_SECS = "hold_secs",
+        DISPOSITION = "disposition", DISPOSITION_AT = "disposition_at",
+        DISPOSITION_XFER = "disposition_xfer",
+    }
+}
+use col::*;
+
+fn endpoint(row: &RowView<'_>, c: usize, cx: &mut ParseCx) -> Result<Endpoint, FieldError> {
+    let Some(text) = row.text(c)? else {
+        return Ok(Endpoint::None);
+    };
+    let (e, unknown) = Endpoint::parse(text, &mut cx.strings);
+    if unknown {
+        cx.quality.warn(format!(
+            "cdr: unknown {} \"{}\" (kept as written)",
+            row.name(c),
+            e.name(&cx.strings)
+        ));
+    }
+    Ok(e)
+}
+
+impl Table for Leg {
+    const NAME: &'static str = "cdr";
+    const COLUMNS: &'static [&'static str] = NAMES;
+    const REQUIRED: &'static [usize] = &[SESSION_ID, CALLER, CALLEE, STARTED_AT, ENDED_AT];
+
+    fn parse(row: &RowView<'_>, _loc: Loc, cx: &mut ParseCx) -> Result<Leg, RowIssue> {
+        let session = row.required(SESSION_ID)?;
+        let caller = row.required(CALLER)?;
+        let callee = row.required(CALLEE)?;
+        let started_at = row.required_ts(STARTED_AT)?;
+        let ended_at = row.required_ts(ENDED_AT)?;
+        let rang_at = row.ts(RANG_AT)?;
+        let answered_at = row.ts(ANSWERED_AT)?;
+        if ended_at < started_at {
+            return Err(FieldError::new("ended_at", "time order", "is before started_at").into());
+        }
+        for (c, t) in [(RANG_AT, rang_at), (ANSWERED_AT, answered_at)] {
+            if t.is_some_and(|t| t < started_at || t > ended_at) {
+                let e = FieldError::new(
+                    NAMES[c],
+                    "time order",
+                    "lies outside [started_at, ended_at]",
+                );
+                return Err(e.into());
+            }
+        }
+        if let (Some(r), Some(a)) = (rang_at, answered_at) {
+            if a < r {
+                return Err(
+                    FieldError::new("answered_at", "time order", "is before rang_at").into(),
+                );
+            }
+        }
+        let direction = match row.text(DIRECTION)? {
+            None => Party::None,
+            Some(t) => {
+                let (p, unknown) = Party::parse(t, &mut cx.strings);
+                if unknown {
+                    cx.quality.warn(format!(
+                        "cdr: unknown direction \"{}\" (kept as written)",
+                        p.name(&cx.strings)
+                    ));
+                }
+                p
+            }
+        };
+        let hold_secs = row.int::<u32>(HOLD_SECS)?;
+        let end_reason = row.text(END_REASON)?;
+        let reroute_reason = row.text(REROUTE_REASON)?;
+        let s = &mut cx.strings;
+        let leg = Leg {
+            call: cx.sessions.intern(session).0,
+            started_at,
+            ended_at,
+            rang_at,
+            answered_at,
+            caller: s.intern(caller),
+            caller_display_name: row.sym(CALLER_DISPLAY_NAME, s)?,
+            caller_endpoint: Endpoint::None,
+            callee: s.intern(callee),
+            callee_display_name: row.sym(CALLEE_DISPLAY_NAME, s)?,
+            callee_endpoint: Endpoint::None,
+            call_id: row.sym(CALL_ID, s)?,
+            service_number: row.sym(SERVICE_NUMBER, s)?,
+            service_name: row.sym(SERVICE_NAME, s)?,
+            service_type: Endpoint::None,
+            direction,
+            end_reason: Sym::EMPTY,
+            reroute_reason: Sym::EMPTY,
+            status_code: row.int(STATUS_CODE)?,
+            destination: row.sym(DESTINATION, s)?,
+            outbound_caller_id: row.sym(OUTBOUND_CALLER_ID, s)?,
+            did: row.sym(DID, s)?,
+            call_type: row.sym(CALL_TYPE, s)?,
+            callback_id: row.sym(CALLBACK_ID, s)?,
+            billing_prefix: row.sym(BILLING_PREFIX, s)?,
+            cost: row.decimal(COST)?,
+            user_data: row.sym(USER_DATA, s)?,
+            inbound_trunk: row.sym(INBOUND_TRUNK, s)?,
+            outbound_trunk: row.sym(OUTBOUND_TRUNK, s)?,
+            tenant_id: row.int(TENANT_ID)?,
+            hold_count: row.int(HOLD_COUNT)?,
+            hold_secs,
+            disposition: row.sym(DISPOSITION, s)?,
+            disposition_at: row.ts(DISPOSITION_AT)?,
+            disposition_xfer: row.flag(DISPOSITION_XFER)?,
+        };
+        let mut leg = leg;
+        leg.end_reason = cx.intern_normalized(end_reason);
+        leg.reroute_reason = cx.intern_normalized(reroute_reason);
+        leg.caller_endpoint = endpoint(row, CALLER_ENDPOINT, cx)?;
+        leg.callee_endpoint = endpoint(row, CALLEE_ENDPOINT, cx)?;
+        leg.service_type = endpoint(row, SERVICE_TYPE, cx)?;
+        Ok(leg)
+    }
+
+    fn remap(&mut self, strings: &[Sym], sessions: &[Sym]) {
+        Leg::remap(self, strings, sessions);
+    }
+}

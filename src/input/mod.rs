@@ -1,0 +1,259 @@
+//! Reading a dataset directory (SPEC §2): every table, every format, files in parallel, merged
+//! in file order so the result never depends on thread timing.
+
+pub mod cdr;
+pub mod dims;
+pub mod rows;
+pub mod source;
+pub mod table;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::model::pool::{StrPool, Sym};
+use crate::model::quality::Quality;
+use crate::model::rows::Origin;
+use crate::model::Dataset;
+use rows::{read_rows, FieldError};
+use source::{table_files, SourceFile};
+use table::{ParseCx, Table};
+
+/// How to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Skip invalid rows (counting them by reason) instead of stopping at the first.
+    pub skip_bad_rows: bool,
+}
+
+/// One file's rows with its own pools, before merging.
+struct Batch<T> {
+    rows: Vec<T>,
+    strings: StrPool,
+    sessions: StrPool,
+    quality: Quality,
+}
+
+fn read_file<T: Table>(file: &SourceFile, index: u32, opts: LoadOptions) -> Result<Batch<T>> {
+    let mut cx = ParseCx::new(index);
+    let mut rows = Vec::new();
+    read_rows(file, T::COLUMNS, T::REQUIRED, |row, loc| {
+        match row.and_then(|r| T::parse(&r, loc, &mut cx)) {
+            Ok(t) => rows.push(t),
+            Err(issue) if opts.skip_bad_rows => cx.quality.skip(T::NAME, issue.reason(T::NAME)),
+            Err(issue) => return Err(issue.into_error(file, loc)),
+        }
+        Ok(())
+    })?;
+    let stats = cx.quality.tables.entry(T::NAME).or_default();
+    stats.files += 1;
+    stats.rows += rows.len() as u64;
+    Ok(Batch {
+        rows,
+        strings: cx.strings,
+        sessions: cx.sessions,
+        quality: cx.quality,
+    })
+}
+
+/// Reads one table: `None` when the dataset does not have it.
+fn read_table<T: Table>(dir: &Path, opts: LoadOptions, ds: &mut Dataset) -> Result<Option<Vec<T>>> {
+    let Some(files) = table_files(dir, T::NAME, &mut ds.quality)? else {
+        return Ok(None);
+    };
+    let base = ds.files.len() as u32;
+    ds.files.extend(files.iter().map(|f| f.path.clone()));
+    ds.quality.tables.entry(T::NAME).or_default();
+    let batches: Vec<Result<Batch<T>>> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| read_file::<T>(f, base + i as u32, opts))
+        .collect();
+    let mut out = Vec::new();
+    for batch in batches {
+        // The first error in file order wins, whichever thread found it first.
+        let batch = batch?;
+        let strings = ds.strings.absorb(batch.strings);
+        let sessions = ds.sessions.absorb(batch.sessions);
+        out.reserve(batch.rows.len());
+        for mut row in batch.rows {
+            row.remap(&strings, &sessions);
+            out.push(row);
+        }
+        ds.quality.merge(batch.quality);
+    }
+    Ok(Some(out))
+}
+
+/// Reads the dataset in `dir`. The `cdr` table is required.
+pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
+    if !dir.is_dir() {
+        return Err(Error::Read {
+            path: dir.to_path_buf(),
+            loc: None,
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such dataset directory"),
+        });
+    }
+    let mut ds = Dataset {
+        strings: StrPool::new(),
+        sessions: StrPool::dense(),
+        ..Dataset::default()
+    };
+    ds.legs = read_table(dir, opts, &mut ds)?.ok_or_else(|| Error::Data {
+        path: dir.to_path_buf(),
+        loc: None,
+        message: "the dataset has no \"cdr\" table (cdr.csv, .json, .ndjson, or a directory cdr/)"
+            .into(),
+    })?;
+    ds.agents = read_table(dir, opts, &mut ds)?;
+    ds.queues = read_table(dir, opts, &mut ds)?;
+    ds.ring_groups = read_table(dir, opts, &mut ds)?;
+    ds.not_ready_codes = read_table(dir, opts, &mut ds)?;
+    ds.agent_sessions = read_table(dir, opts, &mut ds)?;
+    ds.agent_states = read_table(dir, opts, &mut ds)?;
+    ds.offhook = read_table(dir, opts, &mut ds)?;
+    check_agent_tables(&mut ds, opts)?;
+    Ok(ds)
+}
+
+fn row_error(ds: &Dataset, origin: Origin, e: FieldError) -> Error {
+    Error::Row {
+        path: ds.files[origin.file as usize].clone(),
+        loc: origin.loc,
+        field: e.field.to_string(),
+        problem: e.problem,
+    }
+}
+
+fn describe(ds: &Dataset, origin: Origin) -> String {
+    let path = ds.files[origin.file as usize].display();
+    format!("{path}{}", origin.loc)
+}
+
+/// The checks that need more than one row: duplicate login sessions, state and off-hook rows
+/// of unknown sessions, overlapping state intervals (SPEC §2.3).
+fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
+    let Some(mut sessions) = ds.agent_sessions.take() else {
+        for (table, rows) in [
+            ("agent_states", ds.agent_states.as_ref().map_or(0, Vec::len)),
+            ("offhook", ds.offhook.as_ref().map_or(0, Vec::len)),
+        ] {
+            ds.quality.warn_n(
+                format!("{table}: rows ignored (there is no agent_sessions table)"),
+                rows as u64,
+            );
+        }
+        return Ok(());
+    };
+    let mut index: HashMap<Sym, u32> = HashMap::with_capacity(sessions.len());
+    let mut kept = Vec::with_capacity(sessions.len());
+    for s in sessions.drain(..) {
+        if let Some(&first) = index.get(&s.id) {
+            let first: &crate::model::rows::AgentSession = &kept[first as usize];
+            let e = FieldError::new(
+                "login_session_id",
+                "duplicate",
+                format!(
+                    "duplicates the session read at {}",
+                    describe(ds, first.origin)
+                ),
+            );
+            if opts.skip_bad_rows {
+                ds.quality.skip(
+                    "agent_sessions",
+                    "agent_sessions: duplicate in \"login_session_id\"".into(),
+                );
+                continue;
+            }
+            return Err(row_error(ds, s.origin, e));
+        }
+        index.insert(s.id, kept.len() as u32);
+        kept.push(s);
+    }
+    let sessions = kept;
+
+    if let Some(mut states) = ds.agent_states.take() {
+        let before = states.len();
+        states.retain(|r| index.contains_key(&r.login_session));
+        ds.quality.warn_n(
+            "agent_states: rows of a login session not in agent_sessions (ignored)",
+            (before - states.len()) as u64,
+        );
+        for r in &mut states {
+            r.session = index[&r.login_session];
+            r.agent = sessions[r.session as usize].agent;
+        }
+        states.sort_by_key(|r| (r.session, r.start_at, r.origin));
+        let mut out: Vec<crate::model::rows::StateRow> = Vec::with_capacity(states.len());
+        // The latest explicit end among the kept intervals of the current session.
+        let mut reach: Option<(u32, i64, Origin)> = None;
+        for r in states {
+            if let Some((sess, end, prev)) = reach {
+                if sess == r.session && r.start_at < end {
+                    let e = FieldError::new(
+                        "start_at",
+                        "overlapping interval",
+                        format!(
+                            "the interval overlaps the one read at {} (same login session \"{}\")",
+                            describe(ds, prev),
+                            ds.strings.get(r.login_session)
+                        ),
+                    );
+                    if opts.skip_bad_rows {
+                        ds.quality.skip(
+                            "agent_states",
+                            "agent_states: overlapping interval in \"start_at\"".into(),
+                        );
+                        continue;
+                    }
+                    return Err(row_error(ds, r.origin, e));
+                }
+            }
+            let end = r.end_at.unwrap_or(r.start_at);
+            reach = match reach {
+                Some((sess, e, o)) if sess == r.session && e >= end => Some((sess, e, o)),
+                _ => Some((r.session, end, r.origin)),
+            };
+            out.push(r);
+        }
+        ds.agent_states = Some(out);
+    }
+
+    if let Some(mut segs) = ds.offhook.take() {
+        let before = segs.len();
+        segs.retain(|r| index.contains_key(&r.login_session));
+        ds.quality.warn_n(
+            "offhook: rows of a login session not in agent_sessions (ignored)",
+            (before - segs.len()) as u64,
+        );
+        for r in &mut segs {
+            r.session = index[&r.login_session];
+            r.agent = sessions[r.session as usize].agent;
+        }
+        segs.sort_by_key(|r| (r.session, r.start_at, r.origin));
+        ds.offhook = Some(segs);
+    }
+    ds.agent_sessions = Some(sessions);
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Loads a dataset made of CSV texts, one per table, through the real reader.
+    pub fn load_csv(tables: &[(&str, &str)]) -> Dataset {
+        try_load_csv(tables, LoadOptions::default()).expect("test dataset loads")
+    }
+
+    /// Like `load_csv`, returning the error.
+    pub fn try_load_csv(tables: &[(&str, &str)], opts: LoadOptions) -> Result<Dataset> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in tables {
+            std::fs::write(dir.path().join(format!("{name}.csv")), text).expect("write fixture");
+        }
+        load(dir.path(), opts)
+    }
+}

@@ -1,0 +1,432 @@
+//! Row access shared by every format: a CSV record read into a reused `ByteRecord`, or a JSON
+//! object, seen through one `RowView` that parses cells into typed values.
+
+use std::io::{BufRead, BufReader, Read};
+
+use csv::ByteRecord;
+use serde_json::{Map, Value};
+
+use crate::decimal::Decimal;
+use crate::error::{Error, Loc, Result};
+use crate::input::source::{Format, SourceFile};
+use crate::model::pool::{StrPool, Sym};
+use crate::time::{parse_ts_cell, Ts};
+
+/// A problem with one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The column.
+    pub field: &'static str,
+    /// The short reason, used to count skipped rows (`invalid timestamp`).
+    pub reason: &'static str,
+    /// The full problem (`invalid timestamp "12:30"`).
+    pub problem: String,
+}
+
+impl FieldError {
+    /// A problem with `field`.
+    pub fn new(field: &'static str, reason: &'static str, problem: impl Into<String>) -> Self {
+        FieldError {
+            field,
+            reason,
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Why a row cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowIssue {
+    /// A bad cell.
+    Field(FieldError),
+    /// A bad row as a whole: wrong number of CSV fields, malformed JSON line, not an object.
+    Shape {
+        /// The short reason.
+        reason: &'static str,
+        /// The full problem.
+        problem: String,
+    },
+}
+
+impl From<FieldError> for RowIssue {
+    fn from(e: FieldError) -> Self {
+        RowIssue::Field(e)
+    }
+}
+
+impl RowIssue {
+    /// The key under which a skipped row is counted.
+    pub fn reason(&self, table: &str) -> String {
+        match self {
+            RowIssue::Field(e) => format!("{table}: {} in \"{}\"", e.reason, e.field),
+            RowIssue::Shape { reason, .. } => format!("{table}: {reason}"),
+        }
+    }
+
+    /// The error that stops a strict run.
+    pub fn into_error(self, file: &SourceFile, loc: Loc) -> Error {
+        match self {
+            RowIssue::Field(e) => Error::Row {
+                path: file.path.clone(),
+                loc,
+                field: e.field.to_string(),
+                problem: e.problem,
+            },
+            RowIssue::Shape { problem, .. } => Error::Data {
+                path: file.path.clone(),
+                loc: Some(loc),
+                message: problem,
+            },
+        }
+    }
+}
+
+enum Cells<'a> {
+    Csv {
+        rec: &'a ByteRecord,
+        idx: &'a [Option<usize>],
+    },
+    Json(&'a [Option<String>]),
+}
+
+/// One row, with its cells addressed by the table's column numbers.
+pub struct RowView<'a> {
+    names: &'static [&'static str],
+    cells: Cells<'a>,
+}
+
+impl<'a> RowView<'a> {
+    /// The cell's text; `None` when the column is absent or the cell empty.
+    pub fn text(&self, col: usize) -> Result<Option<&'a str>, FieldError> {
+        let bytes: &'a [u8] = match &self.cells {
+            Cells::Csv { rec, idx } => match idx[col].and_then(|i| rec.get(i)) {
+                Some(b) => b,
+                None => return Ok(None),
+            },
+            Cells::Json(cells) => match &cells[col] {
+                Some(s) => s.as_bytes(),
+                None => return Ok(None),
+            },
+        };
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        std::str::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| FieldError::new(self.names[col], "invalid UTF-8", "is not valid UTF-8"))
+    }
+
+    /// The cell's text, which must be present.
+    pub fn required(&self, col: usize) -> Result<&'a str, FieldError> {
+        self.text(col)?.ok_or_else(|| self.missing(col))
+    }
+
+    /// The error for an empty required cell.
+    pub fn missing(&self, col: usize) -> FieldError {
+        FieldError::new(self.names[col], "missing value", "is required but empty")
+    }
+
+    /// The column's name.
+    pub fn name(&self, col: usize) -> &'static str {
+        self.names[col]
+    }
+
+    /// The cell interned (`Sym::EMPTY` when empty).
+    pub fn sym(&self, col: usize, pool: &mut StrPool) -> Result<Sym, FieldError> {
+        Ok(match self.text(col)? {
+            Some(t) => pool.intern(t),
+            None => Sym::EMPTY,
+        })
+    }
+
+    /// A timestamp cell (`0` and empty are absent).
+    pub fn ts(&self, col: usize) -> Result<Option<Ts>, FieldError> {
+        match self.text(col)? {
+            None => Ok(None),
+            Some(t) => parse_ts_cell(t)
+                .map_err(|p| FieldError::new(self.names[col], "invalid timestamp", p)),
+        }
+    }
+
+    /// A timestamp that must be present.
+    pub fn required_ts(&self, col: usize) -> Result<Ts, FieldError> {
+        self.ts(col)?.ok_or_else(|| self.missing(col))
+    }
+
+    /// An integer cell.
+    pub fn int<T: std::str::FromStr>(&self, col: usize) -> Result<Option<T>, FieldError> {
+        match self.text(col)? {
+            None => Ok(None),
+            Some(t) => t.trim().parse::<T>().map(Some).map_err(|_| {
+                FieldError::new(
+                    self.names[col],
+                    "invalid integer",
+                    format!("invalid integer \"{t}\""),
+                )
+            }),
+        }
+    }
+
+    /// A 0/1 cell (`true`/`false` also read); empty is 0.
+    pub fn flag(&self, col: usize) -> Result<bool, FieldError> {
+        match self.text(col)?.map(str::trim) {
+            None | Some("0") => Ok(false),
+            Some("1") => Ok(true),
+            Some(t) if t.eq_ignore_ascii_case("false") => Ok(false),
+            Some(t) if t.eq_ignore_ascii_case("true") => Ok(true),
+            Some(t) => Err(FieldError::new(
+                self.names[col],
+                "invalid flag",
+                format!("invalid flag \"{t}\" (expected 0 or 1)"),
+            )),
+        }
+    }
+
+    /// An exact decimal cell.
+    pub fn decimal(&self, col: usize) -> Result<Option<Decimal>, FieldError> {
+        match self.text(col)? {
+            None => Ok(None),
+            Some(t) => Decimal::parse(t)
+                .map(Some)
+                .map_err(|p| FieldError::new(self.names[col], "invalid decimal", p)),
+        }
+    }
+}
+
+/// Calls `on_row` for every row of `file`, in order, with the row's location. A row whose
+/// shape is wrong arrives as `Err`. Errors returned by `on_row` stop the reading.
+pub fn read_rows(
+    file: &SourceFile,
+    names: &'static [&'static str],
+    required: &[usize],
+    mut on_row: impl FnMut(Result<RowView<'_>, RowIssue>, Loc) -> Result<()>,
+) -> Result<()> {
+    let reader = file.open()?;
+    match file.format {
+        Format::Csv => read_csv(file, reader, names, required, &mut on_row),
+        Format::Json => read_json(file, reader, names, &mut on_row),
+        Format::Ndjson => read_ndjson(file, reader, names, &mut on_row),
+    }
+}
+
+type OnRow<'f> = dyn FnMut(Result<RowView<'_>, RowIssue>, Loc) -> Result<()> + 'f;
+
+fn read_error(file: &SourceFile, loc: Option<Loc>, e: csv::Error) -> Error {
+    let source = match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    };
+    Error::Read {
+        path: file.path.clone(),
+        loc,
+        source,
+    }
+}
+
+fn read_csv(
+    file: &SourceFile,
+    reader: Box<dyn Read + Send>,
+    names: &'static [&'static str],
+    required: &[usize],
+    on_row: &mut OnRow<'_>,
+) -> Result<()> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let header = rdr
+        .byte_headers()
+        .map_err(|e| read_error(file, Some(Loc::Line(1)), e))?
+        .clone();
+    let mut idx: Vec<Option<usize>> = vec![None; names.len()];
+    for (i, cell) in header.iter().enumerate() {
+        let cell = String::from_utf8_lossy(cell);
+        let cell = cell.trim().trim_start_matches('\u{feff}');
+        if let Some(col) = names.iter().position(|n| n.eq_ignore_ascii_case(cell)) {
+            if idx[col].is_some() {
+                return Err(Error::Data {
+                    path: file.path.clone(),
+                    loc: Some(Loc::Line(1)),
+                    message: format!("column \"{}\" appears twice in the header", names[col]),
+                });
+            }
+            idx[col] = Some(i);
+        }
+    }
+    if let Some(&col) = required.iter().find(|&&c| idx[c].is_none()) {
+        return Err(Error::Data {
+            path: file.path.clone(),
+            loc: Some(Loc::Line(1)),
+            message: format!("missing required column \"{}\"", names[col]),
+        });
+    }
+    let width = header.len();
+    let mut rec = ByteRecord::new();
+    let mut last_line = 1;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => return Err(read_error(file, Some(Loc::Line(last_line + 1)), e)),
+        }
+        let line = rec.position().map_or(last_line + 1, |p| p.line());
+        last_line = line;
+        let loc = Loc::Line(line);
+        if rec.len() != width {
+            let issue = RowIssue::Shape {
+                reason: "wrong number of fields",
+                problem: format!("the row has {} fields, the header has {width}", rec.len()),
+            };
+            on_row(Err(issue), loc)?;
+            continue;
+        }
+        on_row(
+            Ok(RowView {
+                names,
+                cells: Cells::Csv {
+                    rec: &rec,
+                    idx: &idx,
+                },
+            }),
+            loc,
+        )?;
+    }
+}
+
+/// Fills `cells` from a JSON object; `Err` when a value is not a scalar.
+fn object_cells(
+    obj: &Map<String, Value>,
+    names: &'static [&'static str],
+    cells: &mut [Option<String>],
+) -> Result<(), RowIssue> {
+    for (col, name) in names.iter().enumerate() {
+        cells[col] = match obj.get(*name) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::Bool(b)) => Some(if *b { "1" } else { "0" }.to_string()),
+            Some(_) => {
+                return Err(RowIssue::Field(FieldError::new(
+                    name,
+                    "not a scalar",
+                    "holds an array or object where a single value belongs",
+                )))
+            }
+        };
+    }
+    Ok(())
+}
+
+fn read_json(
+    file: &SourceFile,
+    mut reader: Box<dyn Read + Send>,
+    names: &'static [&'static str],
+    on_row: &mut OnRow<'_>,
+) -> Result<()> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read {
+            path: file.path.clone(),
+            loc: None,
+            source,
+        })?;
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| Error::Data {
+        path: file.path.clone(),
+        loc: Some(Loc::Line(e.line() as u64)),
+        message: format!("malformed JSON: {e}"),
+    })?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(mut obj) => match obj.remove("items") {
+            Some(Value::Array(items)) => items,
+            _ => {
+                return Err(Error::Data {
+                    path: file.path.clone(),
+                    loc: None,
+                    message:
+                        "expected a JSON array of objects or an object with an \"items\" array"
+                            .into(),
+                })
+            }
+        },
+        _ => {
+            return Err(Error::Data {
+                path: file.path.clone(),
+                loc: None,
+                message: "expected a JSON array of objects".into(),
+            })
+        }
+    };
+    let mut cells = vec![None; names.len()];
+    for (i, item) in items.iter().enumerate() {
+        let loc = Loc::Record(i as u64 + 1);
+        let row = match item {
+            Value::Object(obj) => object_cells(obj, names, &mut cells),
+            _ => Err(RowIssue::Shape {
+                reason: "not an object",
+                problem: "is not a JSON object".into(),
+            }),
+        };
+        match row {
+            Ok(()) => on_row(
+                Ok(RowView {
+                    names,
+                    cells: Cells::Json(&cells),
+                }),
+                loc,
+            )?,
+            Err(issue) => on_row(Err(issue), loc)?,
+        }
+    }
+    Ok(())
+}
+
+fn read_ndjson(
+    file: &SourceFile,
+    reader: Box<dyn Read + Send>,
+    names: &'static [&'static str],
+    on_row: &mut OnRow<'_>,
+) -> Result<()> {
+    let mut reader = BufReader::new(reader);
+    let mut line = String::new();
+    let mut cells = vec![None; names.len()];
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        let read = reader.read_line(&mut line).map_err(|source| Error::Read {
+            path: file.path.clone(),
+            loc: Some(Loc::Line(n + 1)),
+            source,
+        })?;
+        if read == 0 {
+            return Ok(());
+        }
+        n += 1;
+        let text = line.trim();
+        let text = if n == 1 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            text
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let loc = Loc::Line(n);
+        let row = match serde_json::from_str::<Map<String, Value>>(text) {
+            Ok(obj) => object_cells(&obj, names, &mut cells),
+            Err(e) => Err(RowIssue::Shape {
+                reason: "malformed JSON",
+                problem: format!("malformed JSON: {e}"),
+            }),
+        };
+        match row {
+            Ok(()) => on_row(
+                Ok(RowView {
+                    names,
+                    cells: Cells::Json(&cells),
+                }),
+                loc,
+            )?,
+            Err(issue) => on_row(Err(issue), loc)?,
+        }
+    }
+}

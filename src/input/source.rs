@@ -1,0 +1,180 @@
+//! Finding a table's files in the dataset directory and opening them (gzip or plain).
+
+use std::fs::{self, File};
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+
+use crate::error::{Error, Result};
+use crate::model::quality::Quality;
+
+/// The formats a table file can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// RFC 4180 CSV with a header line.
+    Csv,
+    /// A JSON array of objects, or `{"count": N, "items": [...]}`.
+    Json,
+    /// One JSON object per line (`.ndjson`, `.jsonl`).
+    Ndjson,
+}
+
+/// One file of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The path as the user will see it in messages (the dataset path joined with the name).
+    pub path: PathBuf,
+    /// Its format.
+    pub format: Format,
+    /// Whether it is gzip-compressed.
+    pub gzip: bool,
+}
+
+impl SourceFile {
+    /// Opens the file for reading, decompressing on the fly.
+    pub fn open(&self) -> Result<Box<dyn Read + Send>> {
+        let f = File::open(&self.path).map_err(|source| Error::Read {
+            path: self.path.clone(),
+            loc: None,
+            source,
+        })?;
+        let buffered = BufReader::with_capacity(256 * 1024, f);
+        Ok(if self.gzip {
+            Box::new(BufReader::with_capacity(
+                256 * 1024,
+                MultiGzDecoder::new(buffered),
+            ))
+        } else {
+            Box::new(buffered)
+        })
+    }
+}
+
+/// Reads a file name's format from its extension (`cdr.csv.gz` → CSV, gzip).
+pub fn classify(name: &str) -> Option<(Format, bool)> {
+    let (stem, gzip) = match name.strip_suffix(".gz") {
+        Some(s) => (s, true),
+        None => (name, false),
+    };
+    let ext = stem.rsplit_once('.')?.1;
+    let format = match ext.to_ascii_lowercase().as_str() {
+        "csv" => Format::Csv,
+        "json" => Format::Json,
+        "ndjson" | "jsonl" => Format::Ndjson,
+        _ => return None,
+    };
+    Some((format, gzip))
+}
+
+/// The files of `table` in `dir`: `None` when the table is absent. A table given as a directory
+/// yields its files in byte order of their names; other files there are ignored with a warning.
+pub fn table_files(
+    dir: &Path,
+    table: &str,
+    quality: &mut Quality,
+) -> Result<Option<Vec<SourceFile>>> {
+    let entries = fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        loc: None,
+        source,
+    })?;
+    let mut as_files = Vec::new();
+    let mut as_dir = None;
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Read {
+            path: dir.to_path_buf(),
+            loc: None,
+            source,
+        })?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name == table {
+            if entry.path().is_dir() {
+                as_dir = Some(entry.path());
+            }
+            continue;
+        }
+        if let Some(rest) = name.strip_prefix(table) {
+            if let Some(ext) = rest.strip_prefix('.') {
+                // `cdr.csv` belongs to `cdr`; `cdr_archive.csv` does not.
+                if let Some((format, gzip)) = classify(&format!("x.{ext}")) {
+                    as_files.push(SourceFile {
+                        path: dir.join(name),
+                        format,
+                        gzip,
+                    });
+                }
+            }
+        }
+    }
+    as_files.sort_by(|a, b| a.path.cmp(&b.path));
+    match (as_files.len(), as_dir) {
+        (0, None) => Ok(None),
+        (1, None) => Ok(Some(as_files)),
+        (_, None) => Err(Error::Layout(format!(
+            "the table \"{table}\" is given by several files in {}: {}; keep one",
+            dir.display(),
+            as_files
+                .iter()
+                .map(|f| f.path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        (0, Some(sub)) => directory_files(&sub, quality).map(Some),
+        (_, Some(sub)) => Err(Error::Layout(format!(
+            "the table \"{table}\" is given both as a file ({}) and as a directory ({}); keep one",
+            as_files[0].path.display(),
+            sub.display()
+        ))),
+    }
+}
+
+fn directory_files(sub: &Path, quality: &mut Quality) -> Result<Vec<SourceFile>> {
+    let entries = fs::read_dir(sub).map_err(|source| Error::Read {
+        path: sub.to_path_buf(),
+        loc: None,
+        source,
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Read {
+            path: sub.to_path_buf(),
+            loc: None,
+            source,
+        })?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            quality.warn(format!("subdirectory {} not read", path.display()));
+            continue;
+        }
+        match classify(&name) {
+            Some((format, gzip)) => {
+                files.push((entry.file_name(), SourceFile { path, format, gzip }))
+            }
+            None => quality.warn(format!(
+                "file {} ignored (not .csv, .json, .ndjson or .jsonl, optionally .gz)",
+                path.display()
+            )),
+        }
+    }
+    // Byte order of the names, whatever the platform's directory order.
+    files.sort_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+    Ok(files.into_iter().map(|(_, f)| f).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions() {
+        assert_eq!(classify("cdr.csv"), Some((Format::Csv, false)));
+        assert_eq!(classify("2025-09-28.csv.gz"), Some((Format::Csv, true)));
+        assert_eq!(classify("a.JSONL"), Some((Format::Ndjson, false)));
+        assert_eq!(classify("a.json.gz"), Some((Format::Json, true)));
+        assert_eq!(classify("readme.txt"), None);
+        assert_eq!(classify("csv"), None);
+    }
+}

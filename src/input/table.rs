@@ -1,0 +1,79 @@
+//! The contract between a table's row type and the generic reader: column names, required
+//! columns, parsing one row, and moving its symbols into the dataset's pools.
+
+use crate::error::Loc;
+use crate::input::rows::{RowIssue, RowView};
+use crate::model::pool::{StrPool, Sym};
+use crate::model::quality::Quality;
+
+/// Declares a table's columns as `usize` constants plus the `NAMES` list, in one place.
+macro_rules! columns {
+    ($($col:ident = $text:literal),* $(,)?) => {
+        $crate::input::table::columns!(@consts 0usize; $($col)*);
+        /// The table's column names, indexed by the constants above.
+        pub const NAMES: &[&str] = &[$($text),*];
+    };
+    (@consts $n:expr; $head:ident $($rest:ident)*) => {
+        #[allow(dead_code)]
+        pub const $head: usize = $n;
+        $crate::input::table::columns!(@consts $n + 1usize; $($rest)*);
+    };
+    (@consts $n:expr;) => {};
+}
+pub(crate) use columns;
+
+/// What one file's parsing needs besides the row: its own pools, its quality counts, and its
+/// index among the dataset's files.
+pub struct ParseCx {
+    /// Text cells.
+    pub strings: StrPool,
+    /// CDR session ids.
+    pub sessions: StrPool,
+    /// Warnings and skips of this file.
+    pub quality: Quality,
+    /// The file's index in `Dataset::files`.
+    pub file: u32,
+}
+
+impl ParseCx {
+    /// A context for file number `file`.
+    pub fn new(file: u32) -> ParseCx {
+        ParseCx {
+            strings: StrPool::new(),
+            sessions: StrPool::dense(),
+            quality: Quality::default(),
+            file,
+        }
+    }
+
+    /// Interns an enumeration-like value normalised (upper case, `_`), without allocating when
+    /// it already is.
+    pub fn intern_normalized(&mut self, text: Option<&str>) -> Sym {
+        match text {
+            None => Sym::EMPTY,
+            Some(t)
+                if t.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') =>
+            {
+                self.strings.intern(t)
+            }
+            Some(t) => self.strings.intern(&crate::model::legs::normalize(t)),
+        }
+    }
+}
+
+/// A table of the dataset.
+pub trait Table: Sized + Send {
+    /// The table's name (and file name stem).
+    const NAME: &'static str;
+    /// Column names, indexed by the table's column constants.
+    const COLUMNS: &'static [&'static str];
+    /// Columns that must be in a CSV header.
+    const REQUIRED: &'static [usize];
+
+    /// Parses one row.
+    fn parse(row: &RowView<'_>, loc: Loc, cx: &mut ParseCx) -> Result<Self, RowIssue>;
+
+    /// Moves the row's symbols from its file's pools into the dataset's.
+    fn remap(&mut self, strings: &[Sym], sessions: &[Sym]);
+}

@@ -1,0 +1,28 @@
+//! `pbx-report`: offline report generator for PortSIP-style PBX and contact-centre exports.
+//!
+//! The pipeline: `input` reads a dataset directory into a `model::Dataset`; `model` derives the
+//! facts of SPEC §3; commands turn them into output. `main.rs` only parses arguments, calls
+//! [`run`] and maps errors to exit codes.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod decimal;
+pub mod error;
+pub mod input;
+pub mod model;
+
+pub mod time;
+
+use std::io::Write;
+
+use config::Config;
+use error::Result;
+
+/// Runs one command, writing its normal output to `out`.
+pub fn run(config: Config, out: &mut dyn Write) -> Result<()> {
+    match config {
+        Config::Validate(c) => commands::validate::run(&c, out),
+        Config::Sample(_) => todo!(),
+    }
+}

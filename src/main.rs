@@ -1,0 +1,43 @@
+//! Entry point: parse the command line, run, map the outcome to an exit code.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use pbx_report::cli::Cli;
+use pbx_report::error::Error;
+
+fn main() -> ExitCode {
+    let config = match Cli::parse().into_config() {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = pbx_report::run(config, &mut out).and_then(|()| out.flush().map_err(stdout_error));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is not a failure.
+        Err(Error::Write { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn stdout_error(source: io::Error) -> Error {
+    Error::Write {
+        path: "<stdout>".into(),
+        source,
+    }
+}
+
+fn fail(e: &Error) -> ExitCode {
+    eprintln!("error: {e}");
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        eprintln!("  caused by: {c}");
+        cause = c.source();
+    }
+    ExitCode::from(e.exit_code())
+}

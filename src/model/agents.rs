@@ -1,0 +1,264 @@
+//! Agent time (SPEC §2.3, §3 "Agent time"): login sessions resolved against "now", state
+//! intervals with their implied ends clipped to the session, the gaps between them, wrap-up per
+//! call, and off-hook segments.
+
+use std::collections::HashMap;
+
+use crate::model::pool::Sym;
+use crate::model::rows::State;
+use crate::model::Dataset;
+use crate::time::{overlap, Ts};
+
+/// One state interval, clipped to its login session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    /// Start.
+    pub start: Ts,
+    /// End (exclusive).
+    pub end: Ts,
+    /// The state; `None` is a gap (`UNKNOWN`).
+    pub state: Option<State>,
+    /// The NOT_READY reason code, as written.
+    pub reason: Sym,
+    /// The call (`session_id`) the interval belongs to, if any.
+    pub call_session: Sym,
+}
+
+/// A login session resolved against "now".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSpan {
+    /// Index in `Dataset::agent_sessions`.
+    pub index: u32,
+    /// The agent.
+    pub agent: Sym,
+    /// Login.
+    pub start: Ts,
+    /// Logout, or "now" for an open session (never before the login).
+    pub end: Ts,
+    /// Where its pieces sit in `Timeline::pieces`.
+    pub first: u32,
+    /// How many pieces it has.
+    pub len: u32,
+}
+
+/// An off-hook segment clipped to its session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OffhookSpan {
+    /// Index in `Dataset::agent_sessions`.
+    pub session: u32,
+    /// Start (not clipped: a segment counts in the session it starts in).
+    pub raw_start: Ts,
+    /// Start, clipped.
+    pub start: Ts,
+    /// End, clipped.
+    pub end: Ts,
+    /// A supervisor monitoring segment.
+    pub monitoring: bool,
+}
+
+/// Everybody's time as of one "now".
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// Sessions in dataset order.
+    pub sessions: Vec<SessionSpan>,
+    /// Each session's cover: state intervals and `UNKNOWN` gaps, in time order, no overlaps,
+    /// no zero-length pieces.
+    pub pieces: Vec<Interval>,
+    /// Wrap-up seconds per (call session id, agent), whole (clipped to the login session only).
+    pub wraps: HashMap<(Sym, Sym), i64>,
+    /// Off-hook segments, by session then start.
+    pub offhook: Vec<OffhookSpan>,
+}
+
+impl Timeline {
+    /// Resolves the agent tables as of `now` (the end of open sessions). Empty when the
+    /// dataset has no agent tables.
+    pub fn build(ds: &Dataset, now: Ts) -> Timeline {
+        let mut t = Timeline::default();
+        let Some(sessions) = &ds.agent_sessions else {
+            return t;
+        };
+        let states = ds.agent_states.as_deref().unwrap_or(&[]);
+        let mut next = 0usize;
+        for (index, s) in sessions.iter().enumerate() {
+            let start = s.login_at;
+            let end = s.logout_at.unwrap_or(now).max(start);
+            let first = t.pieces.len() as u32;
+            // States are sorted by session then start; take this session's run.
+            let from = next;
+            while next < states.len() && states[next].session as usize == index {
+                next += 1;
+            }
+            let run = &states[from..next];
+            let mut cursor = start;
+            for (k, r) in run.iter().enumerate() {
+                let implied = run.get(k + 1).map_or(end, |n| n.start_at);
+                let (a, b) = (r.start_at.max(start), r.end_at.unwrap_or(implied).min(end));
+                if b <= a {
+                    continue;
+                }
+                if a > cursor {
+                    t.pieces.push(gap(cursor, a));
+                }
+                t.pieces.push(Interval {
+                    start: a,
+                    end: b,
+                    state: Some(r.state),
+                    reason: r.reason_code,
+                    call_session: r.call_session,
+                });
+                if r.state == State::WrapUp && !r.call_session.is_empty() {
+                    *t.wraps.entry((r.call_session, s.agent)).or_default() += b - a;
+                }
+                cursor = cursor.max(b);
+            }
+            if end > cursor {
+                t.pieces.push(gap(cursor, end));
+            }
+            let len = t.pieces.len() as u32 - first;
+            t.sessions.push(SessionSpan {
+                index: index as u32,
+                agent: s.agent,
+                start,
+                end,
+                first,
+                len,
+            });
+        }
+        for o in ds.offhook.as_deref().unwrap_or(&[]) {
+            let span = &t.sessions[o.session as usize];
+            let (a, b) = (
+                o.start_at.max(span.start),
+                o.end_at.unwrap_or(span.end).min(span.end),
+            );
+            t.offhook.push(OffhookSpan {
+                session: o.session,
+                raw_start: o.start_at,
+                start: a,
+                end: b.max(a),
+                monitoring: o.monitoring,
+            });
+        }
+        t
+    }
+
+    /// The pieces covering a session.
+    pub fn pieces_of(&self, s: &SessionSpan) -> &[Interval] {
+        &self.pieces[s.first as usize..(s.first + s.len) as usize]
+    }
+
+    /// The wrap-up an agent did after a call, in seconds.
+    pub fn wrap(&self, call_session: Sym, agent: Sym) -> i64 {
+        self.wraps.get(&(call_session, agent)).copied().unwrap_or(0)
+    }
+
+    /// Login time of a session inside `[from, to)`.
+    pub fn login_in(s: &SessionSpan, from: Ts, to: Ts) -> i64 {
+        overlap(s.start, s.end, from, to)
+    }
+}
+
+fn gap(start: Ts, end: Ts) -> Interval {
+    Interval {
+        start,
+        end,
+        state: None,
+        reason: Sym::EMPTY,
+        call_session: Sym::EMPTY,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::tests::load_csv;
+
+    const SESSIONS: &str = "\
+login_session_id,agent_id,login_at,logout_at
+L1,1001,1000,2000
+L2,1002,1500,
+";
+
+    #[test]
+    fn intervals_fill_implied_ends_and_gaps() {
+        // L1: READY 1000–(next) , NOT_READY lunch 1200–1300 explicit, gap 1300–1400,
+        // ON_CALL 1400– (until session end 2000), plus a state before the login clipped.
+        let states = "\
+login_session_id,agent_id,state,reason_code,session_id,start_at,end_at
+L1,9999,READY,,,900,
+L1,1001,LUNCH,IGNORED,,1200,1300
+L1,1001,ON_CALL,,,1400,
+L2,1002,AVAILABLE,,,1600,
+L2,1002,WRAP_UP,,call7,1700,1750
+";
+        let ds = load_csv(&[
+            ("cdr", CDR),
+            ("agent_sessions", SESSIONS),
+            ("agent_states", states),
+        ]);
+        let t = Timeline::build(&ds, 1800);
+        let l1 = &t.sessions[0];
+        let got: Vec<(Ts, Ts, Option<&str>)> = t
+            .pieces_of(l1)
+            .iter()
+            .map(|p| (p.start, p.end, p.state.map(|s| s.name(&ds.strings))))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1000, 1200, Some("READY")),
+                (1200, 1300, Some("NOT_READY")),
+                (1300, 1400, None),
+                (1400, 2000, Some("ON_CALL")),
+            ]
+        );
+        assert_eq!(
+            ds.strings.get(t.pieces_of(l1)[1].reason),
+            "LUNCH",
+            "the synonym's code wins"
+        );
+        // The open session L2 runs to now = 1800: gap 1500–1600, READY until the wrap-up
+        // starts, wrap 1700–1750, gap to now.
+        let l2 = &t.sessions[1];
+        assert_eq!((l2.start, l2.end), (1500, 1800));
+        let got: Vec<(Ts, Ts)> = t.pieces_of(l2).iter().map(|p| (p.start, p.end)).collect();
+        assert_eq!(
+            got,
+            vec![(1500, 1600), (1600, 1700), (1700, 1750), (1750, 1800)]
+        );
+        let call7 = ds.strings.lookup("call7").unwrap();
+        let a1002 = ds.strings.lookup("1002").unwrap();
+        assert_eq!(t.wrap(call7, a1002), 50);
+        assert_eq!(
+            ds.agent_states.as_ref().unwrap()[0].agent,
+            ds.strings.lookup("1001").unwrap()
+        );
+    }
+
+    #[test]
+    fn open_sessions_end_at_now_and_offhook_is_clipped() {
+        let offhook = "\
+login_session_id,agent_id,start_at,end_at,monitoring
+L2,1002,1400,1550,0
+L2,1002,1700,,1
+";
+        let ds = load_csv(&[
+            ("cdr", CDR),
+            ("agent_sessions", SESSIONS),
+            ("offhook", offhook),
+        ]);
+        let t = Timeline::build(&ds, 1900);
+        assert_eq!(Timeline::login_in(&t.sessions[1], 0, 10_000), 400);
+        let spans: Vec<(Ts, Ts, bool)> = t
+            .offhook
+            .iter()
+            .map(|o| (o.start, o.end, o.monitoring))
+            .collect();
+        assert_eq!(spans, vec![(1500, 1550, false), (1700, 1900, true)]);
+        // "now" before the login: an empty session.
+        let early = Timeline::build(&ds, 100);
+        assert_eq!(Timeline::login_in(&early.sessions[1], 0, 10_000), 0);
+    }
+
+    const CDR: &str = "session_id,caller,callee,started_at,ended_at\ncall7,1,2,10,20\n";
+}

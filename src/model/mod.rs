@@ -1,0 +1,106 @@
+//! Typed facts: the dataset as read (`Dataset`) and what SPEC §3 derives from it (`facts`).
+
+pub mod agents;
+pub mod calls;
+pub mod directory;
+pub mod legs;
+pub mod pool;
+pub mod quality;
+pub mod queue;
+pub mod rows;
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+use legs::Leg;
+use pool::StrPool;
+use quality::Quality;
+use rows::{Agent, AgentSession, NotReadyCode, Offhook, QueueInfo, RingGroupInfo, StateRow};
+
+/// Everything read from a dataset directory, in file order. Optional tables are `None` when
+/// the dataset does not have them.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    /// Every file read, in reading order; `Origin::file` indexes it.
+    pub files: Vec<PathBuf>,
+    /// Text cells of every table.
+    pub strings: StrPool,
+    /// CDR session ids; a leg's `call` indexes it.
+    pub sessions: StrPool,
+    /// `cdr`, in file order.
+    pub legs: Vec<Leg>,
+    /// `agents`.
+    pub agents: Option<Vec<Agent>>,
+    /// `queues`.
+    pub queues: Option<Vec<QueueInfo>>,
+    /// `ring_groups`.
+    pub ring_groups: Option<Vec<RingGroupInfo>>,
+    /// `not_ready_codes`.
+    pub not_ready_codes: Option<Vec<NotReadyCode>>,
+    /// `agent_sessions`.
+    pub agent_sessions: Option<Vec<AgentSession>>,
+    /// `agent_states`, sorted by login session then start.
+    pub agent_states: Option<Vec<StateRow>>,
+    /// `offhook`, sorted by login session then start.
+    pub offhook: Option<Vec<Offhook>>,
+    /// Rows read, skipped and warned about.
+    pub quality: Quality,
+}
+
+impl Dataset {
+    /// Fails unless the agent-session tables are present (`needed_by` names the report).
+    pub fn require_agent_tables(&self, needed_by: &str) -> Result<()> {
+        for (table, present) in [
+            ("agent_sessions", self.agent_sessions.is_some()),
+            ("agent_states", self.agent_states.is_some()),
+        ] {
+            if !present {
+                return Err(Error::MissingTable {
+                    table,
+                    needed_by: needed_by.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The number of calls (distinct session ids).
+    pub fn call_count(&self) -> usize {
+        self.sessions.len()
+    }
+}
+
+/// What SPEC §3 derives from the CDR, computed once per dataset (agent time, which depends on
+/// "now", is `agents::Timeline`).
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Calls.
+    pub calls: calls::Calls,
+    /// Queue entries.
+    pub queue: queue::Entries,
+    /// Ring-group entries.
+    pub groups: queue::Entries,
+    /// Callback requests.
+    pub callbacks: queue::Callbacks,
+    /// Names and thresholds.
+    pub directory: directory::Directory,
+}
+
+impl Facts {
+    /// Derives the facts; may add warnings (duplicate dimension rows) to the dataset.
+    pub fn build(ds: &mut Dataset) -> Facts {
+        let calls = calls::Calls::build(&ds.legs, ds.call_count());
+        let queue = queue::Entries::build(&ds.legs, &calls, &ds.strings, queue::Service::Queue);
+        let groups =
+            queue::Entries::build(&ds.legs, &calls, &ds.strings, queue::Service::RingGroup);
+        let callbacks = queue::Callbacks::build(&ds.legs, &queue);
+        let directory = directory::Directory::build(ds, &queue, &groups);
+        Facts {
+            calls,
+            queue,
+            groups,
+            callbacks,
+            directory,
+        }
+    }
+}

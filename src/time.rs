@@ -1,0 +1,184 @@
+//! Instants, zones and local days: Unix seconds everywhere inside, the tz database at the edges.
+
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::{GapInfo, Tz};
+
+/// An instant: whole seconds since the Unix epoch.
+pub type Ts = i64;
+
+/// Reads a timestamp cell: Unix seconds, or RFC 3339 with an offset (fractions truncated).
+/// `0` means absent and gives `None`. Returns the problem as text on failure.
+pub fn parse_ts_cell(text: &str) -> Result<Option<Ts>, String> {
+    let t = text.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return match t.parse::<i64>() {
+            Ok(0) => Ok(None),
+            Ok(v) => Ok(Some(v)),
+            Err(_) => Err(format!("invalid timestamp \"{text}\"")),
+        };
+    }
+    parse_rfc3339(t)
+        .map(Some)
+        .ok_or_else(|| format!("invalid timestamp \"{text}\""))
+}
+
+/// Reads an RFC 3339 instant that carries an offset; fractional seconds are truncated.
+pub fn parse_rfc3339(text: &str) -> Option<Ts> {
+    let dt = DateTime::parse_from_rfc3339(text.trim()).ok()?;
+    Some(dt.timestamp())
+}
+
+/// Reads an instant given on the command line or in a job file: RFC 3339 with an offset.
+pub fn parse_instant(text: &str) -> Result<Ts, String> {
+    parse_rfc3339(text).ok_or_else(|| {
+        format!(
+            "\"{text}\" is not an RFC 3339 time with an offset (e.g. 2025-09-28T00:00:00+08:00)"
+        )
+    })
+}
+
+/// Reads an IANA zone name such as `Asia/Shanghai`.
+pub fn parse_zone(name: &str) -> Result<Tz, String> {
+    name.parse::<Tz>().map_err(|_| {
+        format!("unknown time zone \"{name}\" (use an IANA name such as Europe/Paris)")
+    })
+}
+
+/// The instant as a zoned date-time.
+pub fn zoned(ts: Ts, tz: Tz) -> DateTime<Tz> {
+    match tz.timestamp_opt(ts, 0) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t,
+        // Every Unix second maps to one local time; only out-of-range values land here.
+        LocalResult::None => tz
+            .timestamp_opt(0, 0)
+            .earliest()
+            .expect("epoch is representable"),
+    }
+}
+
+/// RFC 3339 in the zone, seconds precision, always a numeric offset (`+00:00`, never `Z`).
+pub fn format_rfc3339(ts: Ts, tz: Tz) -> String {
+    zoned(ts, tz).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// The local calendar date of an instant.
+pub fn local_date(ts: Ts, tz: Tz) -> NaiveDate {
+    zoned(ts, tz).date_naive()
+}
+
+/// The first instant of a local wall time: the earlier one in a fold, the first instant after
+/// the gap when the wall time does not exist.
+pub fn resolve_local(naive: NaiveDateTime, tz: Tz) -> Ts {
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.timestamp(),
+        LocalResult::None => match GapInfo::new(&naive, &tz).and_then(|g| g.end) {
+            Some(end) => end.timestamp(),
+            // A gap with no recorded end cannot happen in the tz database; fall back to
+            // reading the wall time with the offset in force just before it.
+            None => naive.and_utc().timestamp(),
+        },
+    }
+}
+
+/// The instant a local day starts (local midnight, or the first instant after a midnight gap).
+pub fn day_start(date: NaiveDate, tz: Tz) -> Ts {
+    resolve_local(date.and_time(NaiveTime::MIN), tz)
+}
+
+/// The local days touching `[from, to)`, each as `(date, start, end)`, clipped to nothing:
+/// bounds are the days' own bounds.
+pub fn local_days(from: Ts, to: Ts, tz: Tz) -> Vec<(NaiveDate, Ts, Ts)> {
+    let mut out = Vec::new();
+    if to <= from {
+        return out;
+    }
+    let mut date = local_date(from, tz);
+    loop {
+        let start = day_start(date, tz);
+        let Some(next) = date.succ_opt() else { break };
+        let end = day_start(next, tz);
+        if start >= to {
+            break;
+        }
+        out.push((date, start, end));
+        date = next;
+    }
+    out
+}
+
+/// The overlap length of `[a0, a1)` and `[b0, b1)` in seconds (0 when they do not meet).
+pub fn overlap(a0: Ts, a1: Ts, b0: Ts, b1: Ts) -> i64 {
+    (a1.min(b1) - a0.max(b0)).max(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_read_unix_seconds_and_rfc3339() {
+        assert_eq!(parse_ts_cell("1725845655"), Ok(Some(1725845655)));
+        assert_eq!(parse_ts_cell("0"), Ok(None));
+        assert_eq!(
+            parse_ts_cell("2025-09-28T08:15:00+08:00"),
+            Ok(Some(1759018500))
+        );
+        // fractions are truncated
+        assert_eq!(
+            parse_ts_cell("2025-09-28T00:15:00.999Z"),
+            Ok(Some(1759018500))
+        );
+        assert!(parse_ts_cell("12:30").is_err());
+        assert!(
+            parse_ts_cell("2025-09-28 08:15:00").is_err(),
+            "naive local time"
+        );
+        assert!(parse_ts_cell("1.5").is_err());
+    }
+
+    #[test]
+    fn formatting_always_has_a_numeric_offset() {
+        assert_eq!(format_rfc3339(0, Tz::UTC), "1970-01-01T00:00:00+00:00");
+        assert_eq!(
+            format_rfc3339(1759018500, Tz::Asia__Shanghai),
+            "2025-09-28T08:15:00+08:00"
+        );
+    }
+
+    #[test]
+    fn days_are_23_24_or_25_hours() {
+        let ny = Tz::America__New_York;
+        let len = |y, m, d| {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            day_start(date.succ_opt().unwrap(), ny) - day_start(date, ny)
+        };
+        assert_eq!(len(2025, 3, 9), 23 * 3600);
+        assert_eq!(len(2025, 3, 10), 24 * 3600);
+        assert_eq!(len(2025, 11, 2), 25 * 3600);
+    }
+
+    #[test]
+    fn a_missing_midnight_starts_the_day_after_the_gap() {
+        // Santiago springs forward at 24:00 on 2025-09-06: 2025-09-07 00:00 does not exist.
+        let tz = Tz::America__Santiago;
+        let start = day_start(NaiveDate::from_ymd_opt(2025, 9, 7).unwrap(), tz);
+        assert_eq!(format_rfc3339(start, tz), "2025-09-07T01:00:00-03:00");
+    }
+
+    #[test]
+    fn local_days_cover_the_period() {
+        let tz = Tz::UTC;
+        let days = local_days(3600, 2 * 86400 + 1, tz);
+        assert_eq!(days.len(), 3);
+        assert_eq!(days[0].1, 0);
+        assert_eq!(days[2].2, 3 * 86400);
+        assert!(local_days(5, 5, tz).is_empty());
+    }
+
+    #[test]
+    fn overlap_is_clipped_at_zero() {
+        assert_eq!(overlap(0, 10, 5, 20), 5);
+        assert_eq!(overlap(0, 10, 10, 20), 0);
+        assert_eq!(overlap(0, 10, 20, 30), 0);
+    }
+}

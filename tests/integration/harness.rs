@@ -1,0 +1,62 @@
+//! A temp-dir test environment that runs the real binary with a clean environment.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+/// A scratch directory plus helpers to write fixtures and run the binary there.
+pub struct Env {
+    dir: tempfile::TempDir,
+}
+
+/// What one run printed.
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating directories) relative to the scratch directory.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+
+    /// Runs `pbx-report ARGS` in the scratch directory.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let out = Command::cargo_bin("pbx-report")
+            .unwrap()
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("TZ", "Pacific/Kiritimati")
+            .args(args)
+            .output()
+            .expect("binary runs");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// A tiny valid CDR: one answered inbound queue call.
+pub const CDR: &str = "\
+session_id,caller,caller_endpoint,callee,callee_endpoint,service_type,service_number,started_at,rang_at,answered_at,ended_at
+s1,5551234,TRUNK,8000,QUEUE,QUEUE,8000,1759017600,1759017600,1759017600,1759017660
+s1,5551234,TRUNK,1001,EXTENSION,QUEUE,8000,1759017602,1759017602,1759017610,1759017700
+";
