@@ -11,7 +11,7 @@ pub mod decimal;
 pub mod error;
 pub mod input;
 pub mod model;
-
+pub mod sample;
 pub mod time;
 
 use std::io::Write;
@@ -23,6 +23,6 @@ use error::Result;
 pub fn run(config: Config, out: &mut dyn Write) -> Result<()> {
     match config {
         Config::Validate(c) => commands::validate::run(&c, out),
-        Config::Sample(_) => todo!(),
+        Config::Sample(c) => commands::sample::run(&c, out),
     }
 }

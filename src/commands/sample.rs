@@ -9,5 +9,8 @@ use crate::sample;
 /// Runs the command.
 pub fn run(c: &SampleConfig, out: &mut dyn Write) -> Result<()> {
     let summary = sample::write(c)?;
-    writeln!(out, "{summary}").map_err(|source| Error::Write { path: "<stdout>".into(), source })
+    writeln!(out, "{summary}").map_err(|source| Error::Write {
+        path: "<stdout>".into(),
+        source,
+    })
 }

@@ -1,0 +1,306 @@
+//! The simulated call centre: agents, queues, ring groups, and each agent's planned shifts with
+//! their breaks.
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+
+use crate::config::SampleConfig;
+use crate::sample::Rng;
+use crate::time::{day_start, resolve_local, Ts};
+
+/// One agent.
+#[derive(Debug, Clone)]
+pub struct AgentDef {
+    /// Extension number.
+    pub ext: String,
+    /// First name ("" for none).
+    pub first: &'static str,
+    /// Last name ("" for none).
+    pub last: &'static str,
+    /// Listed in the `agents` table (otherwise named by the CDR only).
+    pub in_table: bool,
+    /// Team ("" for none).
+    pub team: &'static str,
+    /// Agent group id.
+    pub group: &'static str,
+}
+
+impl AgentDef {
+    /// The name phones show (the CDR display name).
+    pub fn display(&self) -> String {
+        match (self.first.is_empty(), self.last.is_empty()) {
+            (false, false) => format!("{} {}", self.first, self.last),
+            (false, true) => self.first.to_string(),
+            _ => format!("Desk {}", self.ext),
+        }
+    }
+}
+
+/// One call queue.
+#[derive(Debug, Clone)]
+pub struct QueueDef {
+    /// Number.
+    pub number: &'static str,
+    /// Name.
+    pub name: &'static str,
+    /// Ring every free member at once (else one at a time, longest idle first).
+    pub ring_all: bool,
+    /// SLA seconds in the `queues` table.
+    pub sla: i64,
+    /// Short-abandon seconds in the `queues` table (0: disabled).
+    pub short_abandon: i64,
+    /// Listed in the `queues` table (otherwise named by the CDR only).
+    pub in_table: bool,
+    /// Longest wait before the queue gives up on the caller.
+    pub limit: i64,
+    /// On the limit, overflow into this queue instead of timing out.
+    pub overflow_to: Option<usize>,
+    /// Callers may ask for a callback.
+    pub callbacks: bool,
+    /// The queue may be full (capacity blocked).
+    pub may_block: bool,
+    /// Member agents.
+    pub members: Vec<usize>,
+}
+
+/// One ring group.
+#[derive(Debug, Clone)]
+pub struct GroupDef {
+    /// Number.
+    pub number: &'static str,
+    /// Name.
+    pub name: &'static str,
+    /// Ring every free member at once (else one after another).
+    pub ring_all: bool,
+    /// The DID that reaches it.
+    pub did: &'static str,
+    /// Its tenant.
+    pub tenant: u32,
+    /// Member agents.
+    pub members: Vec<usize>,
+}
+
+/// A planned not-ready interval.
+#[derive(Debug, Clone, Copy)]
+pub struct Break {
+    /// Start.
+    pub start: Ts,
+    /// End.
+    pub end: Ts,
+    /// Reason code.
+    pub code: &'static str,
+}
+
+/// A planned login session.
+#[derive(Debug, Clone)]
+pub struct Shift {
+    /// Planned login.
+    pub start: Ts,
+    /// Planned logout.
+    pub end: Ts,
+    /// Planned breaks, in order, not overlapping.
+    pub breaks: Vec<Break>,
+}
+
+/// Everything fixed before the first call.
+#[derive(Debug, Clone)]
+pub struct World {
+    /// Agents.
+    pub agents: Vec<AgentDef>,
+    /// Queues.
+    pub queues: Vec<QueueDef>,
+    /// Ring groups.
+    pub groups: Vec<GroupDef>,
+    /// Shifts per agent, in time order.
+    pub shifts: Vec<Vec<Shift>>,
+    /// Local days: (date, start, end).
+    pub days: Vec<(NaiveDate, Ts, Ts)>,
+    /// The end of the dataset: nothing starts at or after it; sessions open then stay open.
+    pub end: Ts,
+}
+
+const FIRST: [&str; 16] = [
+    "Ava", "Ben", "Chloé", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Isla", "Jonas", "Kemi",
+    "Luis", "Maya", "Noor", "Omar", "Priya",
+];
+const LAST: [&str; 12] = [
+    "Smith", "Okafor", "Müller", "Tanaka", "García", "Nguyen", "O'Brien", "Rossi", "Kowalski",
+    "Haddad", "Silva", "Chen",
+];
+const TEAMS: [&str; 3] = ["Sales", "Support", ""];
+
+/// Break plan: (code, offset from login in minutes, length range in minutes, chance ‰).
+const BREAKS: [(&str, i64, (i64, i64), u64); 6] = [
+    ("AWAY", 60, (5, 10), 300),
+    ("BREAK", 120, (15, 15), 1000),
+    ("COFFEE", 180, (8, 12), 150),
+    ("LUNCH", 240, (30, 60), 1000),
+    ("TRAIN", 330, (45, 45), 150),
+    ("MEETING", 405, (30, 30), 120),
+];
+
+impl World {
+    /// Sets up the centre for the sample's size and period.
+    pub fn new(c: &SampleConfig) -> World {
+        let mut rng = Rng::new(c.seed.wrapping_mul(31).wrapping_add(7));
+        let n_agents = (c.calls_per_day as usize).div_ceil(25).max(10);
+        let agents: Vec<AgentDef> = (0..n_agents)
+            .map(|i| AgentDef {
+                ext: (1001 + i).to_string(),
+                first: if i % 11 == 9 {
+                    ""
+                } else {
+                    FIRST[i % FIRST.len()]
+                },
+                last: if i % 11 == 4 || i % 11 == 9 {
+                    ""
+                } else {
+                    LAST[(i * 7) % LAST.len()]
+                },
+                in_table: i % 11 != 10,
+                team: TEAMS[i % 3],
+                group: if i % 2 == 0 { "G1" } else { "G2" },
+            })
+            .collect();
+        let members =
+            |f: &dyn Fn(usize) -> bool| (0..n_agents).filter(|&i| f(i)).collect::<Vec<_>>();
+        let queues = vec![
+            QueueDef {
+                number: "8000",
+                name: "Sales",
+                ring_all: true,
+                sla: 20,
+                short_abandon: 5,
+                in_table: true,
+                limit: 90,
+                overflow_to: Some(1),
+                callbacks: false,
+                may_block: false,
+                members: members(&|i| i % 3 != 1),
+            },
+            QueueDef {
+                number: "8001",
+                name: "Support",
+                ring_all: false,
+                sla: 30,
+                short_abandon: 0,
+                in_table: true,
+                limit: 180,
+                overflow_to: None,
+                callbacks: true,
+                may_block: false,
+                members: members(&|i| i % 3 != 0),
+            },
+            QueueDef {
+                number: "8002",
+                name: "Billing",
+                ring_all: false,
+                sla: 20,
+                short_abandon: 3,
+                in_table: false,
+                limit: 150,
+                overflow_to: None,
+                callbacks: true,
+                may_block: true,
+                members: members(&|i| i % 3 == 2 || i % 5 == 0),
+            },
+        ];
+        let groups = vec![
+            GroupDef {
+                number: "6000",
+                name: "Reception",
+                ring_all: true,
+                did: "+14155550110",
+                tenant: 1,
+                members: members(&|i| i < 4),
+            },
+            GroupDef {
+                number: "6001",
+                name: "Back office",
+                ring_all: false,
+                did: "+14155550123",
+                tenant: 2,
+                members: members(&|i| (4..8).contains(&i)),
+            },
+        ];
+        let first_day = c.start;
+        let last_day = first_day + Duration::days(i64::from(c.days));
+        let days: Vec<(NaiveDate, Ts, Ts)> = (0..c.days)
+            .map(|d| {
+                let date = first_day + Duration::days(i64::from(d));
+                (
+                    date,
+                    day_start(date, c.tz),
+                    day_start(date + Duration::days(1), c.tz),
+                )
+            })
+            .collect();
+        let end = day_start(last_day, c.tz);
+        let at = |date: NaiveDate, h: u32, m: u32, jitter: i64| -> Ts {
+            let t = NaiveTime::from_hms_opt(h, m, 0).expect("valid wall time");
+            resolve_local(date.and_time(t), c.tz) + jitter
+        };
+        let shifts = (0..n_agents)
+            .map(|i| {
+                let mut list = Vec::new();
+                for &(date, _, _) in &days {
+                    if rng.chance(80) {
+                        continue; // a day off
+                    }
+                    let jitter = rng.range(-600, 600);
+                    let (login, hours) = match i % 8 {
+                        7 => (at(date, 21, 0, jitter), 8), // night shift, across midnight
+                        k if k % 2 == 0 => (at(date, 8, 0, jitter), 9),
+                        _ => (at(date, 11, 30, jitter), 9),
+                    };
+                    let logout = login + hours * 3600 - 1800 + rng.range(-300, 300);
+                    let mut breaks = Vec::new();
+                    for (code, offset, (lo, hi), chance) in BREAKS {
+                        if rng.chance(chance) {
+                            let s = login + offset * 60 + rng.range(-600, 600);
+                            breaks.push(Break {
+                                start: s,
+                                end: s + rng.range(lo, hi) * 60,
+                                code,
+                            });
+                        }
+                    }
+                    list.push(Shift {
+                        start: login,
+                        end: logout,
+                        breaks,
+                    });
+                }
+                list
+            })
+            .collect();
+        World {
+            agents,
+            queues,
+            groups,
+            shifts,
+            days,
+            end,
+        }
+    }
+
+    /// The earliest instant at or after `t` when the agent is logged in, not on a planned
+    /// break and not busy before `busy_until`; `None` when no shift is left.
+    pub fn next_free(&self, agent: usize, t: Ts, busy_until: Ts) -> Option<Ts> {
+        let shifts = &self.shifts[agent];
+        let mut t = t.max(busy_until);
+        let mut k = shifts.partition_point(|s| s.end <= t);
+        while k < shifts.len() {
+            let s = &shifts[k];
+            t = t.max(s.start);
+            if let Some(b) = s.breaks.iter().find(|b| b.start <= t && t < b.end) {
+                t = b.end;
+                continue;
+            }
+            if t < s.end {
+                return Some(t);
+            }
+            k += 1;
+        }
+        None
+    }
+}
