@@ -142,10 +142,11 @@ impl Directory {
 fn first_wins(index: &mut HashMap<Sym, usize>, keys: impl Iterator<Item = Sym>) -> u64 {
     let mut dup = 0;
     for (i, k) in keys.enumerate() {
-        if index.contains_key(&k) {
-            dup += 1;
-        } else {
-            index.insert(k, i);
+        match index.entry(k) {
+            std::collections::hash_map::Entry::Occupied(_) => dup += 1,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
         }
     }
     dup

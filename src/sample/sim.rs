@@ -152,7 +152,8 @@ const TRUNK_OUT: &str = "sip-trunk-out";
 /// Plays every call of the sample period.
 pub fn simulate(w: &World, c: &SampleConfig) -> Generated {
     let mut rng = Rng::new(c.seed);
-    let mut arrivals: Vec<Ts> = Vec::new();
+    // (time, forced kind): 0 draws the kind at random, 1 is a fax call.
+    let mut arrivals: Vec<(Ts, u8)> = Vec::new();
     for &(date, ds, de) in &w.days {
         let open = resolve_local(
             date.and_time(NaiveTime::from_hms_opt(8, 0, 0).expect("08:00")),
@@ -170,8 +171,10 @@ pub fn simulate(w: &World, c: &SampleConfig) -> Generated {
             } else {
                 rng.range(ds, de - 1)
             };
-            arrivals.push(t);
+            arrivals.push((t, 0));
         }
+        // A call across local midnight every day, whatever the volume.
+        arrivals.push((de - 15, 1));
     }
     arrivals.sort_unstable();
     let n = w.agents.len();
@@ -191,10 +194,14 @@ pub fn simulate(w: &World, c: &SampleConfig) -> Generated {
     loop {
         let due_attempt = sim.attempts.peek().map(|Reverse((t, _))| *t);
         match (arrivals.get(next).copied(), due_attempt) {
-            (Some(a), Some(b)) if b < a => sim.pop_attempt(),
-            (Some(a), _) => {
+            (Some((a, _)), Some(b)) if b < a => sim.pop_attempt(),
+            (Some((a, kind)), _) => {
                 next += 1;
-                sim.arrival(a);
+                if kind == 1 {
+                    sim.odd_call(a);
+                } else {
+                    sim.arrival(a);
+                }
             }
             (None, Some(_)) => sim.pop_attempt(),
             (None, None) => break,
@@ -271,7 +278,7 @@ impl Sim<'_> {
         l.callee_ep = "EXTENSION";
     }
 
-    fn from_agent(&self, l: &mut LegRow, agent: usize) {
+    fn by_agent(&self, l: &mut LegRow, agent: usize) {
         let a = &self.w.agents[agent];
         l.caller = a.ext.clone();
         l.caller_name = a.display();
@@ -407,9 +414,9 @@ impl Sim<'_> {
         let r = self.rng.below(1000);
         let special = if qd.may_block && r < 15 {
             Some((Stop::Block, 1))
-        } else if qd.callbacks && r < 75 {
+        } else if qd.callbacks && r < 130 {
             Some((Stop::Callback, self.rng.range(15, 45)))
-        } else if r < 105 {
+        } else if r < 160 {
             Some((Stop::Exit, self.rng.range(10, 40)))
         } else {
             None
@@ -469,7 +476,7 @@ impl Sim<'_> {
                 let id = self.next_callback;
                 legs[idx].callback_id = Some(id);
                 legs[idx].end_reason = "CALLER_DISCONNECTED";
-                if !self.rng.chance(80) {
+                if !self.rng.chance(150) {
                     let at = deadline + self.rng.range(300, 5400);
                     let attempt = Attempt {
                         id,
@@ -775,15 +782,22 @@ impl Sim<'_> {
         self.finish_call(legs);
     }
 
-    fn outbound_leg(&mut self, session: u64, agent: usize, callee: String, t: Ts) -> LegRow {
+    fn outbound_leg(
+        &mut self,
+        session: u64,
+        agent: usize,
+        callee: String,
+        t: Ts,
+        answer_per_mille: u64,
+    ) -> LegRow {
         let mut l = Sim::leg(session, t, t);
-        self.from_agent(&mut l, agent);
+        self.by_agent(&mut l, agent);
         l.callee = callee;
         l.callee_ep = "TRUNK";
         l.outbound_trunk = TRUNK_OUT;
         l.outbound_caller_id = MAIN_DID;
         l.billing_prefix = "001";
-        if self.rng.chance(700) {
+        if self.rng.chance(answer_per_mille) {
             let a = t + self.rng.range(5, 25);
             let talk = self.rng.skewed(20, 900);
             l.answered = Some(a);
@@ -810,7 +824,7 @@ impl Sim<'_> {
         let session = self.new_session();
         let customer = self.customer();
         let mut legs = Vec::new();
-        let l = self.outbound_leg(session, agent, customer, t);
+        let l = self.outbound_leg(session, agent, customer, t, 700);
         let end = l.ended;
         self.push(&mut legs, l);
         self.claim(agent, t, end, Kind::OtherCall, Some(session));
@@ -828,7 +842,7 @@ impl Sim<'_> {
         let session = self.new_session();
         let mut legs = Vec::new();
         let mut l = Sim::leg(session, t, t + 1);
-        self.from_agent(&mut l, from);
+        self.by_agent(&mut l, from);
         self.to_agent(&mut l, to);
         if !self.free_at(to, t) {
             l.rang = None;
@@ -899,7 +913,7 @@ impl Sim<'_> {
             return;
         };
         let session = self.new_session();
-        let mut l = self.outbound_leg(session, agent, at.customer.clone(), t);
+        let mut l = self.outbound_leg(session, agent, at.customer.clone(), t, 500);
         l.callback_id = Some(at.id);
         l.call_type = "queue_callback_call";
         let (end, ok) = (l.ended, l.answered.is_some());

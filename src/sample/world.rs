@@ -247,10 +247,12 @@ impl World {
                         continue; // a day off
                     }
                     let jitter = rng.range(-600, 600);
-                    let (login, hours) = match i % 8 {
-                        7 => (at(date, 21, 0, jitter), 8), // night shift, across midnight
-                        k if k % 2 == 0 => (at(date, 8, 0, jitter), 9),
-                        _ => (at(date, 11, 30, jitter), 9),
+                    let (login, hours) = if i % 6 == 5 {
+                        (at(date, 21, 0, jitter), 8) // night shift, across midnight
+                    } else if i % 2 == 0 {
+                        (at(date, 8, 0, jitter), 9)
+                    } else {
+                        (at(date, 11, 30, jitter), 9)
                     };
                     let logout = login + hours * 3600 - 1800 + rng.range(-300, 300);
                     let mut breaks = Vec::new();

@@ -1,6 +1,6 @@
 //! A temp-dir test environment that runs the real binary with a clean environment.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
@@ -22,10 +22,6 @@ impl Env {
         Env {
             dir: tempfile::tempdir().expect("temp dir"),
         }
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
     }
 
     /// Writes a file (creating directories) relative to the scratch directory.
