@@ -158,6 +158,78 @@ impl Timeline {
     }
 }
 
+/// Seconds per state inside a period, for one or many sessions. Merges exactly, so per-session
+/// or per-shard partial sums combine in any grouping.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StateTime {
+    /// Login time (every piece, including gaps).
+    pub login: i64,
+    /// READY.
+    pub ready: i64,
+    /// NOT_READY.
+    pub not_ready: i64,
+    /// RINGING.
+    pub ringing: i64,
+    /// ON_CALL.
+    pub on_call: i64,
+    /// WRAP_UP.
+    pub wrap_up: i64,
+    /// RNA.
+    pub rna: i64,
+    /// States this tool does not know.
+    pub other: i64,
+    /// Gaps (`UNKNOWN`).
+    pub unknown: i64,
+}
+
+impl StateTime {
+    /// Adds a session's time inside `[from, to)`.
+    pub fn add_session(&mut self, t: &Timeline, s: &SessionSpan, from: Ts, to: Ts) {
+        self.login += Timeline::login_in(s, from, to);
+        for p in t.pieces_of(s) {
+            let d = overlap(p.start, p.end, from, to);
+            if d == 0 {
+                continue;
+            }
+            let slot = match p.state {
+                None => &mut self.unknown,
+                Some(State::Ready) => &mut self.ready,
+                Some(State::NotReady) => &mut self.not_ready,
+                Some(State::Ringing) => &mut self.ringing,
+                Some(State::OnCall) => &mut self.on_call,
+                Some(State::WrapUp) => &mut self.wrap_up,
+                Some(State::Rna) => &mut self.rna,
+                Some(State::Other(_)) => &mut self.other,
+            };
+            *slot += d;
+        }
+    }
+
+    /// Adds another partial sum.
+    pub fn merge(&mut self, o: StateTime) {
+        self.login += o.login;
+        self.ready += o.ready;
+        self.not_ready += o.not_ready;
+        self.ringing += o.ringing;
+        self.on_call += o.on_call;
+        self.wrap_up += o.wrap_up;
+        self.rna += o.rna;
+        self.other += o.other;
+        self.unknown += o.unknown;
+    }
+
+    /// Occupancy as (numerator, denominator): `(ON_CALL + WRAP_UP) / (ON_CALL + WRAP_UP + READY)`.
+    pub fn occupancy(&self) -> (i64, i64) {
+        let busy = self.on_call + self.wrap_up;
+        (busy, busy + self.ready)
+    }
+
+    /// Utilization as (numerator, denominator): `(ON_CALL + WRAP_UP) / login`.
+    pub fn utilization(&self) -> (i64, i64) {
+        (self.on_call + self.wrap_up, self.login)
+    }
+}
+
 fn gap(start: Ts, end: Ts) -> Interval {
     Interval {
         start,
@@ -258,6 +330,44 @@ L2,1002,1700,,1
         // "now" before the login: an empty session.
         let early = Timeline::build(&ds, 100);
         assert_eq!(Timeline::login_in(&early.sessions[1], 0, 10_000), 0);
+    }
+
+    #[test]
+    fn state_time_is_clipped_to_the_period_and_merges() {
+        // L1 1000–2000: READY 1000–1200, LUNCH 1200–1300, gap 1300–1400, ON_CALL 1400–2000.
+        let states = "\
+login_session_id,state,reason_code,start_at,end_at
+L1,AVAILABLE,,1000,
+L1,NOT_READY,LUNCH,1200,1300
+L1,ENGAGED,,1400,
+";
+        let ds = load_csv(&[
+            ("cdr", CDR),
+            ("agent_sessions", SESSIONS),
+            ("agent_states", states),
+        ]);
+        let t = Timeline::build(&ds, 1800);
+        let mut a = StateTime::default();
+        a.add_session(&t, &t.sessions[0], 1100, 1500);
+        assert_eq!(
+            a,
+            StateTime {
+                login: 400,
+                ready: 100,
+                not_ready: 100,
+                unknown: 100,
+                on_call: 100,
+                ..StateTime::default()
+            }
+        );
+        assert_eq!(a.occupancy(), (100, 200));
+        assert_eq!(a.utilization(), (100, 400));
+        // L2 (open, no states) runs 1500–1800 as now is 1800: all UNKNOWN.
+        let mut b = StateTime::default();
+        b.add_session(&t, &t.sessions[1], 0, 10_000);
+        assert_eq!((b.login, b.unknown), (300, 300));
+        a.merge(b);
+        assert_eq!((a.login, a.unknown, a.ready), (700, 400, 100));
     }
 
     const CDR: &str = "session_id,caller,callee,started_at,ended_at\ncall7,1,2,10,20\n";
