@@ -11,6 +11,8 @@ pub mod decimal;
 pub mod error;
 pub mod input;
 pub mod model;
+pub mod render;
+pub mod reports;
 pub mod sample;
 pub mod time;
 

@@ -75,6 +75,11 @@ impl StrPool {
         &self.strs[sym.index()]
     }
 
+    /// The text of a symbol as a shared string (no copy).
+    pub fn arc(&self, sym: Sym) -> Arc<str> {
+        self.strs[sym.index()].clone()
+    }
+
     /// How many strings the pool holds.
     pub fn len(&self) -> usize {
         self.strs.len()

@@ -1,0 +1,651 @@
+//! Call reports (SPEC §4.1–4.3): USERSTATISTICS, DAILYSTATISTICS, CALLLOGS.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::decimal::DecimalSum;
+use crate::model::calls::{Call, Direction};
+use crate::model::legs::{Endpoint, Leg};
+use crate::model::pool::Sym;
+use crate::reports::params::{Granularity, Params};
+use crate::reports::select::{calls_in_period, tenant_ok};
+use crate::reports::table::{avg, ident_cmp, pct, Cell, Row, Table};
+use crate::reports::{Ctx, ReportKind};
+use crate::time::{local_days, Ts};
+
+/// The call filters of SPEC §4: `status` (call answered) and `direction`.
+fn call_ok(call: &Call, p: &Params) -> bool {
+    p.status.keeps(call.answered) && p.direction.is_none_or(|d| d == call.direction)
+}
+
+/// One user's counts (USERSTATISTICS); merges exactly.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct UserAcc {
+    inbound: i64,
+    inbound_answered: i64,
+    outbound: i64,
+    outbound_answered: i64,
+    internal: i64,
+    internal_answered: i64,
+    talk: i64,
+    ring: i64,
+    ring_legs: i64,
+    cost: DecimalSum,
+    has_cost: bool,
+}
+
+impl UserAcc {
+    fn merge(&mut self, o: UserAcc) {
+        self.inbound += o.inbound;
+        self.inbound_answered += o.inbound_answered;
+        self.outbound += o.outbound;
+        self.outbound_answered += o.outbound_answered;
+        self.internal += o.internal;
+        self.internal_answered += o.internal_answered;
+        self.talk += o.talk;
+        self.ring += o.ring;
+        self.ring_legs += o.ring_legs;
+        self.cost.merge(o.cost);
+        self.has_cost |= o.has_cost;
+    }
+}
+
+fn merge_maps(mut a: HashMap<Sym, UserAcc>, b: HashMap<Sym, UserAcc>) -> HashMap<Sym, UserAcc> {
+    for (k, v) in b {
+        a.entry(k).or_default().merge(v);
+    }
+    a
+}
+
+/// The (user, kind, answered, talk, ring, ring legs) pairs of one call.
+fn user_pairs(
+    legs: &[Leg],
+    group: &[u32],
+    call: &Call,
+    out: &mut Vec<(Sym, Direction, bool, i64, i64, i64)>,
+) {
+    let first = &legs[group[0] as usize];
+    let originator = (first.caller_endpoint == Endpoint::Extension).then_some(first.caller);
+    if let Some(u) = originator {
+        let (mut answered, mut talk) = (false, 0);
+        for &i in group {
+            let l = &legs[i as usize];
+            if l.caller == u && l.is_person() && l.answered() {
+                answered = true;
+                talk += l.talk();
+            }
+        }
+        let kind = if call.direction == Direction::Outbound {
+            Direction::Outbound
+        } else {
+            Direction::Internal
+        };
+        out.push((u, kind, answered, talk, 0, 0));
+    }
+    let kind = if call.direction == Direction::Inbound {
+        Direction::Inbound
+    } else {
+        Direction::Internal
+    };
+    let start = out.len();
+    for &i in group {
+        let l = &legs[i as usize];
+        if l.callee_endpoint != Endpoint::Extension || Some(l.callee) == originator {
+            continue;
+        }
+        let k = match out[start..].iter().position(|p| p.0 == l.callee) {
+            Some(k) => start + k,
+            None => {
+                out.push((l.callee, kind, false, 0, 0, 0));
+                out.len() - 1
+            }
+        };
+        if l.answered() {
+            let p = &mut out[k];
+            p.2 = true;
+            p.3 += l.talk();
+            p.4 += l.ring();
+            p.5 += 1;
+        }
+    }
+}
+
+/// USERSTATISTICS (§4.1).
+pub fn user_statistics(ctx: &Ctx<'_>, p: &Params) -> Table {
+    let legs = &ctx.ds.legs;
+    let strings = &ctx.ds.strings;
+    let calls = calls_in_period(ctx, p);
+    let accs = calls
+        .par_iter()
+        .fold(
+            || (HashMap::<Sym, UserAcc>::new(), Vec::new()),
+            |(mut map, mut pairs), &c| {
+                let call = &ctx.facts.calls.calls[c as usize];
+                let group = ctx.facts.calls.legs_of(c);
+                pairs.clear();
+                user_pairs(legs, group, call, &mut pairs);
+                for &(user, kind, answered, talk, ring, ring_legs) in &pairs {
+                    if p.extensions
+                        .as_ref()
+                        .is_some_and(|x| !x.contains(strings.get(user)))
+                        || !p.status.keeps(answered)
+                        || p.direction.is_some_and(|d| d != kind)
+                    {
+                        continue;
+                    }
+                    let a = map.entry(user).or_default();
+                    let (total, ans) = match kind {
+                        Direction::Inbound => (&mut a.inbound, &mut a.inbound_answered),
+                        Direction::Outbound => (&mut a.outbound, &mut a.outbound_answered),
+                        Direction::Internal => (&mut a.internal, &mut a.internal_answered),
+                    };
+                    *total += 1;
+                    *ans += i64::from(answered);
+                    a.talk += talk;
+                    a.ring += ring;
+                    a.ring_legs += ring_legs;
+                    for &i in group {
+                        let l = &legs[i as usize];
+                        if let (true, Some(cost)) = (l.caller == user, l.cost) {
+                            a.cost.add(cost);
+                            a.has_cost = true;
+                        }
+                    }
+                }
+                (map, pairs)
+            },
+        )
+        .map(|(map, _)| map)
+        .reduce(HashMap::new, merge_maps);
+    let mut users: Vec<(Sym, UserAcc)> = accs.into_iter().collect();
+    users.sort_by(|a, b| ident_cmp(strings.get(a.0), strings.get(b.0)));
+    let mut t = Table::new(
+        ReportKind::UserStatistics,
+        &[
+            "extension",
+            "display_name",
+            "inbound_total",
+            "inbound_answered",
+            "inbound_unanswered",
+            "outbound_total",
+            "outbound_answered",
+            "internal_total",
+            "internal_answered",
+            "total_calls",
+            "answered_calls",
+            "answered_pct",
+            "talk_secs",
+            "avg_talk_secs",
+            "avg_ring_secs",
+            "cost",
+        ],
+        ctx.period.tz,
+    );
+    for (user, a) in users {
+        let total = a.inbound + a.outbound + a.internal;
+        let answered = a.inbound_answered + a.outbound_answered + a.internal_answered;
+        t.rows.push(Row::data(vec![
+            Cell::Text(strings.arc(user)),
+            Cell::text(&ctx.facts.directory.display_name(ctx.ds, user)),
+            Cell::Int(a.inbound),
+            Cell::Int(a.inbound_answered),
+            Cell::Int(a.inbound - a.inbound_answered),
+            Cell::Int(a.outbound),
+            Cell::Int(a.outbound_answered),
+            Cell::Int(a.internal),
+            Cell::Int(a.internal_answered),
+            Cell::Int(total),
+            Cell::Int(answered),
+            pct(answered, total),
+            Cell::Secs(a.talk),
+            avg(a.talk, answered),
+            avg(a.ring, a.ring_legs),
+            if a.has_cost {
+                Cell::Money(a.cost)
+            } else {
+                Cell::Empty
+            },
+        ]));
+    }
+    t
+}
+
+/// The buckets of DAILYSTATISTICS: every local day (or real hour) touching the period.
+fn buckets(ctx: &Ctx<'_>, g: Granularity) -> Vec<(Ts, Ts)> {
+    let Ctx { period, .. } = *ctx;
+    let days = local_days(period.from, period.to, period.tz);
+    match g {
+        Granularity::Day => days.into_iter().map(|(_, s, e)| (s, e)).collect(),
+        Granularity::Hour => {
+            let mut out = Vec::new();
+            for (_, s, e) in days {
+                // Real hours from the day's first instant: 23 on a spring-forward day, 25 on
+                // a fall-back day, the offset telling the repeated hour apart.
+                let mut h = s;
+                while h < e {
+                    let next = (h + 3600).min(e);
+                    if next > period.from && h < period.to {
+                        out.push((h, next));
+                    }
+                    h = next;
+                }
+            }
+            out
+        }
+    }
+}
+
+/// One bucket's counts; merges exactly.
+#[derive(Debug, Clone, Copy, Default)]
+struct DayAcc {
+    total: i64,
+    answered: i64,
+    inbound: i64,
+    outbound: i64,
+    internal: i64,
+    talk: i64,
+}
+
+/// DAILYSTATISTICS (§4.2).
+pub fn daily_statistics(ctx: &Ctx<'_>, p: &Params) -> Table {
+    let period = ctx.period;
+    let all = &ctx.facts.calls.calls;
+    let buckets = buckets(ctx, p.granularity);
+    let mut acc = vec![DayAcc::default(); buckets.len()];
+    // Concurrency counts every filtered call in progress during the period, whatever its start.
+    let mut events: Vec<(Ts, i8)> = Vec::new();
+    for (c, call) in all.iter().enumerate() {
+        if !call_ok(call, p) || !tenant_ok(ctx, p, c as u32) {
+            continue;
+        }
+        if call.start < period.to && call.end > period.from && call.end > call.start {
+            events.push((call.start, 1));
+            events.push((call.end, -1));
+        }
+        if !period.contains(call.start) {
+            continue;
+        }
+        let k = buckets.partition_point(|b| b.1 <= call.start);
+        let a = &mut acc[k];
+        a.total += 1;
+        a.answered += i64::from(call.answered);
+        match call.direction {
+            Direction::Inbound => a.inbound += 1,
+            Direction::Outbound => a.outbound += 1,
+            Direction::Internal => a.internal += 1,
+        }
+        a.talk += call.talk;
+    }
+    // At equal instants ends (−1) come before starts (+1).
+    events.sort_unstable();
+    let mut peaks = vec![0i64; buckets.len()];
+    let (mut level, mut e) = (0i64, 0usize);
+    for (k, &(bs, be)) in buckets.iter().enumerate() {
+        let (ws, we) = (bs.max(period.from), be.min(period.to));
+        while e < events.len() && events[e].0 <= ws {
+            level += i64::from(events[e].1);
+            e += 1;
+        }
+        let mut peak = level;
+        while e < events.len() && events[e].0 < we {
+            let t = events[e].0;
+            while e < events.len() && events[e].0 == t {
+                level += i64::from(events[e].1);
+                e += 1;
+            }
+            peak = peak.max(level);
+        }
+        peaks[k] = peak;
+    }
+    let mut t = Table::new(
+        ReportKind::DailyStatistics,
+        &[
+            "period_start",
+            "total",
+            "answered",
+            "not_answered",
+            "inbound",
+            "outbound",
+            "internal",
+            "answered_pct",
+            "talk_secs",
+            "avg_talk_secs",
+            "peak_concurrent",
+        ],
+        period.tz,
+    );
+    for (k, a) in acc.iter().enumerate() {
+        t.rows.push(Row::data(vec![
+            Cell::Time(buckets[k].0),
+            Cell::Int(a.total),
+            Cell::Int(a.answered),
+            Cell::Int(a.total - a.answered),
+            Cell::Int(a.inbound),
+            Cell::Int(a.outbound),
+            Cell::Int(a.internal),
+            pct(a.answered, a.total),
+            Cell::Secs(a.talk),
+            avg(a.talk, a.answered),
+            Cell::Int(peaks[k]),
+        ]));
+    }
+    t
+}
+
+/// CALLLOGS (§4.3).
+pub fn call_logs(ctx: &Ctx<'_>, p: &Params) -> Table {
+    let legs = &ctx.ds.legs;
+    let strings = &ctx.ds.strings;
+    let calls = &ctx.facts.calls;
+    let matches = |group: &[u32], needle: &Option<String>, callee: bool| match needle {
+        None => true,
+        Some(n) => group.iter().any(|&i| {
+            let l = &legs[i as usize];
+            strings
+                .get(if callee { l.callee } else { l.caller })
+                .contains(n.as_str())
+        }),
+    };
+    let mut kept: Vec<u32> = calls_in_period(ctx, p)
+        .into_par_iter()
+        .filter(|&c| {
+            let group = calls.legs_of(c);
+            call_ok(&calls.calls[c as usize], p)
+                && matches(group, &p.caller, false)
+                && matches(group, &p.callee, true)
+        })
+        .collect();
+    kept.par_sort_by(|&a, &b| {
+        let (ca, cb) = (&calls.calls[a as usize], &calls.calls[b as usize]);
+        ca.start
+            .cmp(&cb.start)
+            .then_with(|| ident_cmp(ctx.ds.sessions.get(Sym(a)), ctx.ds.sessions.get(Sym(b))))
+    });
+    let mut t = Table::new(
+        ReportKind::CallLogs,
+        &[
+            "session_id",
+            "leg",
+            "caller",
+            "caller_display_name",
+            "callee",
+            "callee_display_name",
+            "service_number",
+            "service_name",
+            "service_type",
+            "call_type",
+            "call_direction",
+            "started_at",
+            "rang_at",
+            "answered_at",
+            "ended_at",
+            "ring_secs",
+            "talk_secs",
+            "status",
+            "status_code",
+            "end_reason",
+            "reroute_reason",
+            "did",
+            "outbound_caller_id",
+            "inbound_trunk",
+            "outbound_trunk",
+            "cost",
+            "callback_id",
+            "user_data",
+        ],
+        ctx.period.tz,
+    );
+    let time = |t: Option<Ts>| t.map_or(Cell::Empty, Cell::Time);
+    for c in kept {
+        let call = &calls.calls[c as usize];
+        let session = ctx.ds.sessions.arc(Sym(c));
+        for (n, &i) in calls.legs_of(c).iter().enumerate() {
+            let l = &legs[i as usize];
+            let s = |sym: Sym| Cell::Text(strings.arc(sym));
+            t.rows.push(Row::data(vec![
+                Cell::Text(session.clone()),
+                Cell::Int(n as i64 + 1),
+                s(l.caller),
+                s(l.caller_display_name),
+                s(l.callee),
+                s(l.callee_display_name),
+                s(l.service_number),
+                s(l.service_name),
+                Cell::text(l.service_type.name(strings)),
+                s(l.call_type),
+                Cell::text(call.direction.name()),
+                Cell::Time(l.started_at),
+                time(l.rang_at),
+                time(l.answered_at),
+                Cell::Time(l.ended_at),
+                Cell::Secs(l.ring()),
+                Cell::Secs(l.talk()),
+                Cell::text(if l.answered() {
+                    "ANSWERED"
+                } else {
+                    "UNANSWERED"
+                }),
+                l.status_code
+                    .map_or(Cell::Empty, |v| Cell::Int(i64::from(v))),
+                s(l.end_reason),
+                s(l.reroute_reason),
+                s(l.did),
+                s(l.outbound_caller_id),
+                s(l.inbound_trunk),
+                s(l.outbound_trunk),
+                l.cost
+                    .map_or(Cell::Empty, |c| Cell::Money(DecimalSum(i128::from(c.0)))),
+                s(l.callback_id),
+                s(l.user_data),
+            ]));
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::reports::testing::Fixture;
+    use crate::reports::ReportKind::*;
+
+    const USERS: &str = "\
+session_id,caller,caller_endpoint,callee,callee_endpoint,started_at,rang_at,answered_at,ended_at,cost
+A,555,TRUNK,1001,EXTENSION,2025-01-01T09:00:00Z,2025-01-01T09:00:00Z,2025-01-01T09:00:10Z,2025-01-01T09:01:40Z,
+B,556,TRUNK,1001,EXTENSION,2025-01-01T10:00:00Z,2025-01-01T10:00:00Z,,2025-01-01T10:00:20Z,
+B,556,TRUNK,1002,EXTENSION,2025-01-01T10:00:00Z,2025-01-01T10:00:00Z,2025-01-01T10:00:05Z,2025-01-01T10:02:05Z,
+C,1001,EXTENSION,5551234,TRUNK,2025-01-01T11:00:00Z,2025-01-01T11:00:00Z,2025-01-01T11:00:15Z,2025-01-01T11:01:15Z,0.12345
+D,1001,EXTENSION,1002,EXTENSION,2025-01-01T12:00:00Z,2025-01-01T12:00:00Z,,2025-01-01T12:00:30Z,
+E,1002,EXTENSION,5559999,TRUNK,2025-01-01T13:00:00Z,,,2025-01-01T13:00:20Z,0.00005
+F,557,TRUNK,1001,EXTENSION,2025-01-02T09:00:00Z,,2025-01-02T09:00:00Z,2025-01-02T09:10:00Z,
+";
+    const DAY: [&str; 2] = ["2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z"];
+    const HEAD: &str = "extension,display_name,inbound_total,inbound_answered,inbound_unanswered,outbound_total,outbound_answered,internal_total,internal_answered,total_calls,answered_calls,answered_pct,talk_secs,avg_talk_secs,avg_ring_secs,cost\n";
+
+    #[test]
+    fn user_statistics_by_hand() {
+        let f = Fixture::new(&[("cdr", USERS)], 0);
+        // 1001: received A (answered, talk 90, ring 10) and B (its own leg unanswered);
+        // originated C (outbound, talk 60, cost 0.12345) and D (internal, unanswered).
+        // 1002: received B (talk 120, ring 5) and D (internal); originated E (cost 0.00005).
+        assert_eq!(
+            f.csv(UserStatistics, DAY[0], DAY[1], "UTC", &[]),
+            format!(
+                "{HEAD}1001,1001,2,1,1,1,1,1,0,4,2,50.00,150,75,10,0.1235\n\
+                 1002,1002,1,1,0,1,0,1,0,3,1,33.33,120,120,5,0.0001\n"
+            )
+        );
+    }
+
+    #[test]
+    fn user_statistics_filters() {
+        let f = Fixture::new(&[("cdr", USERS)], 0);
+        assert_eq!(
+            f.csv(UserStatistics, DAY[0], DAY[1], "UTC", &["status=ANSWERED"]),
+            format!("{HEAD}1001,1001,1,1,0,1,1,0,0,2,2,100.00,150,75,10,0.1235\n1002,1002,1,1,0,0,0,0,0,1,1,100.00,120,120,5,\n")
+        );
+        assert_eq!(
+            f.csv(UserStatistics, DAY[0], DAY[1], "UTC", &["direction=OUTBOUND"]),
+            format!("{HEAD}1001,1001,0,0,0,1,1,0,0,1,1,100.00,60,60,,0.1235\n1002,1002,0,0,0,1,0,0,0,1,0,0.00,0,,,0.0001\n")
+        );
+        let only = f.csv(
+            UserStatistics,
+            DAY[0],
+            DAY[1],
+            "UTC",
+            &["extensions=1002-1099"],
+        );
+        assert_eq!(only.lines().count(), 2);
+        assert!(only.ends_with("1002,1002,1,1,0,1,0,1,0,3,1,33.33,120,120,5,0.0001\n"));
+    }
+
+    const DAILY: &str = "\
+session_id,caller,caller_endpoint,callee,callee_endpoint,started_at,answered_at,ended_at
+P,555,TRUNK,1002,EXTENSION,2024-12-31T23:50:00Z,2024-12-31T23:51:00Z,2025-01-01T00:20:00Z
+A,555,TRUNK,5000,IVR,2025-01-01T00:10:00Z,2025-01-01T00:10:00Z,2025-01-01T00:11:00Z
+A,555,TRUNK,1001,EXTENSION,2025-01-01T00:11:00Z,2025-01-01T00:11:00Z,2025-01-01T00:30:00Z
+B,1001,EXTENSION,1002,EXTENSION,2025-01-01T00:15:00Z,,2025-01-01T00:16:00Z
+C,1002,EXTENSION,5551,TRUNK,2025-01-01T23:59:00Z,2025-01-01T23:59:30Z,2025-01-02T00:05:00Z
+D,556,TRUNK,1001,EXTENSION,2025-01-02T00:05:00Z,,2025-01-02T00:06:00Z
+";
+    const DAILY_HEAD: &str =
+        "period_start,total,answered,not_answered,inbound,outbound,internal,answered_pct,talk_secs,avg_talk_secs,peak_concurrent\n";
+
+    #[test]
+    fn daily_statistics_by_hand() {
+        let f = Fixture::new(&[("cdr", DAILY)], 0);
+        // Day 1: A, B, C start (P started the day before but is in progress at 00:15 with A
+        // and B: peak 3). Talk 1140 + 330. Day 2: D; C is still in progress at midnight and
+        // ends exactly when D starts (ends before starts): peak 1.
+        assert_eq!(
+            f.csv(
+                DailyStatistics,
+                "2025-01-01T00:00:00Z",
+                "2025-01-03T00:00:00Z",
+                "UTC",
+                &[]
+            ),
+            format!(
+                "{DAILY_HEAD}2025-01-01T00:00:00+00:00,3,2,1,1,1,1,66.67,1470,735,3\n\
+                 2025-01-02T00:00:00+00:00,1,0,1,1,0,0,0.00,0,,1\n"
+            )
+        );
+        assert_eq!(
+            f.csv(
+                DailyStatistics,
+                "2025-01-01T00:00:00Z",
+                "2025-01-03T00:00:00Z",
+                "UTC",
+                &["status=ANSWERED"]
+            ),
+            format!(
+                "{DAILY_HEAD}2025-01-01T00:00:00+00:00,2,2,0,1,1,0,100.00,1470,735,2\n\
+                 2025-01-02T00:00:00+00:00,0,0,0,0,0,0,,0,,1\n"
+            )
+        );
+    }
+
+    #[test]
+    fn daily_statistics_rows_touch_the_period_and_count_inside_it() {
+        let f = Fixture::new(&[("cdr", DAILY)], 0);
+        // A period from 00:12 on day 1 to 00:05:30 on day 2: A started before it.
+        let csv = f.csv(
+            DailyStatistics,
+            "2025-01-01T00:12:00Z",
+            "2025-01-02T00:05:30Z",
+            "UTC",
+            &[],
+        );
+        assert_eq!(
+            csv,
+            format!(
+                "{DAILY_HEAD}2025-01-01T00:00:00+00:00,2,1,1,0,1,1,50.00,330,330,3\n\
+                 2025-01-02T00:00:00+00:00,1,0,1,1,0,0,0.00,0,,1\n"
+            )
+        );
+    }
+
+    #[test]
+    fn hours_are_real_hours_across_dst() {
+        let f = Fixture::new(&[("cdr", DAILY)], 0);
+        let fall = f.csv(
+            DailyStatistics,
+            "2025-11-02T00:00:00-04:00",
+            "2025-11-03T00:00:00-05:00",
+            "America/New_York",
+            &["granularity=HOUR"],
+        );
+        let starts: Vec<&str> = fall
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap())
+            .collect();
+        assert_eq!(starts.len(), 25);
+        assert_eq!(
+            &starts[..4],
+            [
+                "2025-11-02T00:00:00-04:00",
+                "2025-11-02T01:00:00-04:00",
+                "2025-11-02T01:00:00-05:00",
+                "2025-11-02T02:00:00-05:00"
+            ]
+        );
+        let spring = f.csv(
+            DailyStatistics,
+            "2025-03-09T00:00:00-05:00",
+            "2025-03-10T00:00:00-04:00",
+            "America/New_York",
+            &["granularity=HOUR"],
+        );
+        let starts: Vec<&str> = spring
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap())
+            .collect();
+        assert_eq!(starts.len(), 23);
+        assert_eq!(
+            &starts[..3],
+            [
+                "2025-03-09T00:00:00-05:00",
+                "2025-03-09T01:00:00-05:00",
+                "2025-03-09T03:00:00-04:00"
+            ]
+        );
+    }
+
+    #[test]
+    fn call_logs_list_every_leg_of_kept_calls() {
+        let cdr = "\
+session_id,caller,caller_display_name,caller_endpoint,callee,callee_endpoint,service_number,service_name,service_type,started_at,rang_at,answered_at,ended_at,status_code,end_reason,cost,callback_id,user_data
+20,555,\"Doe, Jane\",TRUNK,5000,IVR,5000,Menu,IVR,2025-01-01T08:00:00Z,2025-01-01T08:00:00Z,2025-01-01T08:00:00Z,2025-01-01T08:00:12Z,200,referred,,,
+20,555,\"Doe, Jane\",TRUNK,1001,EXTENSION,,,NONE,2025-01-01T08:00:12Z,2025-01-01T08:00:12Z,2025-01-01T08:00:20Z,2025-01-01T08:02:00Z,200,,0.5,,vip
+3,1001,,EXTENSION,1002,EXTENSION,,,,2025-01-01T08:00:00Z,2025-01-01T08:00:00Z,,2025-01-01T08:00:30Z,486,busy,,,
+";
+        let f = Fixture::new(&[("cdr", cdr)], 0);
+        let csv = f.csv(CallLogs, DAY[0], DAY[1], "Asia/Shanghai", &[]);
+        let expected = "\
+session_id,leg,caller,caller_display_name,callee,callee_display_name,service_number,service_name,service_type,call_type,call_direction,started_at,rang_at,answered_at,ended_at,ring_secs,talk_secs,status,status_code,end_reason,reroute_reason,did,outbound_caller_id,inbound_trunk,outbound_trunk,cost,callback_id,user_data
+3,1,1001,,1002,,,,NONE,,INTERNAL,2025-01-01T16:00:00+08:00,2025-01-01T16:00:00+08:00,,2025-01-01T16:00:30+08:00,30,0,UNANSWERED,486,BUSY,,,,,,,,
+20,1,555,\"Doe, Jane\",5000,,5000,Menu,IVR,,INBOUND,2025-01-01T16:00:00+08:00,2025-01-01T16:00:00+08:00,2025-01-01T16:00:00+08:00,2025-01-01T16:00:12+08:00,0,12,ANSWERED,200,REFERRED,,,,,,,,
+20,2,555,\"Doe, Jane\",1001,,,,NONE,,INBOUND,2025-01-01T16:00:12+08:00,2025-01-01T16:00:12+08:00,2025-01-01T16:00:20+08:00,2025-01-01T16:02:00+08:00,8,100,ANSWERED,200,,,,,,,0.5000,,vip
+";
+        assert_eq!(
+            csv, expected,
+            "ties on call start go by session id, numerically"
+        );
+        let only = f.csv(
+            CallLogs,
+            DAY[0],
+            DAY[1],
+            "UTC",
+            &["callee=100", "caller=55"],
+        );
+        assert_eq!(
+            only.lines().count(),
+            3,
+            "both filters must match some leg of the call"
+        );
+        let answered = f.csv(CallLogs, DAY[0], DAY[1], "UTC", &["status=UNANSWERED"]);
+        assert_eq!(answered.lines().count(), 2);
+    }
+}

@@ -1,0 +1,590 @@
+//! Queue reports (SPEC §4.7, 4.8, 4.11): QUEUESUMMARY, AGENTQUEUEREPORT, CALLBACKSUMMARY, and
+//! the per-queue accumulator that also feeds the wait histograms, so every queue report counts
+//! the same entries the same way.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::model::pool::Sym;
+use crate::model::queue::{Entry, Fate, Outcome};
+use crate::reports::agents::Handling;
+use crate::reports::params::Params;
+use crate::reports::select::{
+    entries_in_period, is_short, offered_agents, queue_rows, tenant_ok, wrap, ServiceRow,
+};
+use crate::reports::table::{avg, ident_cmp, max_cell, pct, Cell, Row, Table};
+use crate::reports::{Ctx, ReportKind};
+
+/// The index of a wait's bucket: `i` with `ST(i−1) < wait ≤ ST(i)`, or 10 for the rest.
+pub fn bucket(stx: &[i64; 10], wait: i64) -> usize {
+    stx.iter().position(|&st| wait <= st).unwrap_or(10)
+}
+
+/// Everything the queue reports count for one queue; merges exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueAcc {
+    /// Entries (short abandons included).
+    pub entries: i64,
+    /// Answered entries.
+    pub accepted: i64,
+    /// Abandoned entries, short abandons excluded.
+    pub abandoned: i64,
+    /// Short abandons (threshold enabled).
+    pub short: i64,
+    /// Exited entries.
+    pub exited: i64,
+    /// Callback requests.
+    pub callbacks: i64,
+    /// Answered within the queue's SLA.
+    pub within_sla: i64,
+    /// Waits of answered entries.
+    pub wait: i64,
+    /// Longest wait of an answered entry.
+    pub max_wait: Option<i64>,
+    /// Ring of the answering offers.
+    pub ring: i64,
+    /// Talk of answered entries.
+    pub talk: i64,
+    /// Wrap-up of answered entries.
+    pub wrap: i64,
+    /// Answered entries by wait bucket.
+    pub accepted_by_wait: [i64; 11],
+    /// Abandoned entries (short excluded) by wait bucket.
+    pub abandoned_by_wait: [i64; 11],
+    /// Requests with an attempt before the period end.
+    pub cb_attempted: i64,
+    /// Successful callbacks.
+    pub cb_ok: i64,
+    /// Failed callbacks.
+    pub cb_fail: i64,
+    /// Pending callbacks.
+    pub cb_pending: i64,
+    /// First attempt start − request entry, over attempted requests.
+    pub cb_wait: i64,
+    /// Talk of the answered attempts.
+    pub cb_talk: i64,
+}
+
+impl QueueAcc {
+    /// `offered`: entries less short abandons.
+    pub fn offered(&self) -> i64 {
+        self.entries - self.short
+    }
+
+    /// Adds another partial sum.
+    pub fn merge(&mut self, o: QueueAcc) {
+        self.entries += o.entries;
+        self.accepted += o.accepted;
+        self.abandoned += o.abandoned;
+        self.short += o.short;
+        self.exited += o.exited;
+        self.callbacks += o.callbacks;
+        self.within_sla += o.within_sla;
+        self.wait += o.wait;
+        self.max_wait = self.max_wait.max(o.max_wait);
+        self.ring += o.ring;
+        self.talk += o.talk;
+        self.wrap += o.wrap;
+        for i in 0..11 {
+            self.accepted_by_wait[i] += o.accepted_by_wait[i];
+            self.abandoned_by_wait[i] += o.abandoned_by_wait[i];
+        }
+        self.cb_attempted += o.cb_attempted;
+        self.cb_ok += o.cb_ok;
+        self.cb_fail += o.cb_fail;
+        self.cb_pending += o.cb_pending;
+        self.cb_wait += o.cb_wait;
+        self.cb_talk += o.cb_talk;
+    }
+
+    fn add(&mut self, ctx: &Ctx<'_>, e: &Entry, row: &ServiceRow, stx: &[i64; 10]) {
+        self.entries += 1;
+        match e.outcome {
+            Outcome::Answered => {
+                let a = e.answer.expect("answered entries have an answer");
+                self.accepted += 1;
+                self.within_sla += i64::from(e.wait <= row.sla);
+                self.wait += e.wait;
+                self.max_wait = self.max_wait.max(Some(e.wait));
+                self.ring += a.ring;
+                self.talk += a.talk;
+                self.wrap += wrap(ctx, e);
+                self.accepted_by_wait[bucket(stx, e.wait)] += 1;
+            }
+            Outcome::Callback => self.callbacks += 1,
+            Outcome::Exited => self.exited += 1,
+            Outcome::Abandoned if is_short(e, row.short) => self.short += 1,
+            Outcome::Abandoned => {
+                self.abandoned += 1;
+                self.abandoned_by_wait[bucket(stx, e.wait)] += 1;
+            }
+        }
+    }
+}
+
+/// The queue rows of the report and each one's accumulator, plus the TOTAL.
+pub fn queue_accs(ctx: &Ctx<'_>, p: &Params) -> (Vec<ServiceRow>, Vec<QueueAcc>, QueueAcc) {
+    let rows = queue_rows(ctx, p);
+    let index: HashMap<Sym, usize> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(k, r)| r.sym.map(|s| (s, k)))
+        .collect();
+    let entries = &ctx.facts.queue.entries;
+    let mut accs = entries
+        .par_iter()
+        .fold(
+            || vec![QueueAcc::default(); rows.len()],
+            |mut accs, e| {
+                if ctx.period.contains(e.entered_at) && tenant_ok(ctx, p, e.call) {
+                    if let Some(&k) = index.get(&e.service) {
+                        accs[k].add(ctx, e, &rows[k], &p.stx);
+                    }
+                }
+                accs
+            },
+        )
+        .reduce(
+            || vec![QueueAcc::default(); rows.len()],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    x.merge(y);
+                }
+                a
+            },
+        );
+    // Callbacks of the period's requests, judged at the period's end.
+    let legs = &ctx.ds.legs;
+    let end = ctx.period.to;
+    for r in &ctx.facts.callbacks.requests {
+        let e = &entries[r.entry as usize];
+        let Some(&k) = index.get(&e.service) else {
+            continue;
+        };
+        if !ctx.period.contains(e.entered_at) || !tenant_ok(ctx, p, e.call) {
+            continue;
+        }
+        let a = &mut accs[k];
+        if let Some(&first) = ctx.facts.callbacks.attempts_before(legs, r, end).first() {
+            a.cb_attempted += 1;
+            a.cb_wait += legs[first as usize].started_at - e.entered_at;
+        }
+        match ctx.facts.callbacks.fate(legs, r, end) {
+            Fate::Ok { leg } => {
+                a.cb_ok += 1;
+                a.cb_talk += legs[leg as usize].talk();
+            }
+            Fate::Fail => a.cb_fail += 1,
+            Fate::Pending => a.cb_pending += 1,
+        }
+    }
+    let mut total = QueueAcc::default();
+    for a in &accs {
+        total.merge(*a);
+    }
+    (rows, accs, total)
+}
+
+fn head(row: Option<&ServiceRow>) -> [Cell; 2] {
+    match row {
+        Some(r) => [Cell::Text(r.number.clone()), Cell::Text(r.name.clone())],
+        None => [Cell::text("TOTAL"), Cell::Empty],
+    }
+}
+
+/// QUEUESUMMARY (§4.7).
+pub fn queue_summary(ctx: &Ctx<'_>, p: &Params) -> Table {
+    let (rows, accs, total) = queue_accs(ctx, p);
+    let mut t = Table::new(
+        ReportKind::QueueSummary,
+        &[
+            "queue",
+            "queue_name",
+            "offered",
+            "accepted",
+            "abandoned",
+            "short_abandoned",
+            "exited",
+            "callbacks_requested",
+            "sla_secs",
+            "accepted_within_sla",
+            "sla_pct",
+            "abandon_rate_pct",
+            "asa_secs",
+            "max_wait_secs",
+            "att_secs",
+            "avg_wrap_secs",
+            "aht_secs",
+            "cb_ok",
+            "cb_fail",
+        ],
+        ctx.period.tz,
+    );
+    let line = |r: Option<&ServiceRow>, a: &QueueAcc| -> Vec<Cell> {
+        let mut v = head(r).to_vec();
+        v.extend([
+            Cell::Int(a.offered()),
+            Cell::Int(a.accepted),
+            Cell::Int(a.abandoned),
+            Cell::Int(a.short),
+            Cell::Int(a.exited),
+            Cell::Int(a.callbacks),
+            r.map_or(Cell::Empty, |r| Cell::Secs(r.sla)),
+            Cell::Int(a.within_sla),
+            pct(a.within_sla, a.offered()),
+            pct(a.abandoned, a.offered()),
+            avg(a.wait, a.accepted),
+            max_cell(a.max_wait),
+            avg(a.talk, a.accepted),
+            avg(a.wrap, a.accepted),
+            avg(a.talk + a.wrap, a.accepted),
+            Cell::Int(a.cb_ok),
+            Cell::Int(a.cb_fail),
+        ]);
+        v
+    };
+    for (r, a) in rows.iter().zip(&accs) {
+        t.rows.push(Row::data(line(Some(r), a)));
+    }
+    t.rows.push(Row::total(line(None, &total)));
+    t
+}
+
+/// AGENTQUEUEREPORT (§4.8).
+pub fn agent_queue_report(ctx: &Ctx<'_>, p: &Params) -> Table {
+    let (rows, accs, _) = queue_accs(ctx, p);
+    let strings = &ctx.ds.strings;
+    let index: HashMap<Sym, usize> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(k, r)| r.sym.map(|s| (s, k)))
+        .collect();
+    let mut per_queue: Vec<HashMap<Sym, Handling>> = vec![HashMap::new(); rows.len()];
+    let queue = &ctx.facts.queue;
+    for e in entries_in_period(ctx, p, queue) {
+        let Some(&k) = index.get(&e.service) else {
+            continue;
+        };
+        for agent in offered_agents(ctx, queue, e) {
+            let h = per_queue[k].entry(agent).or_default();
+            h.offered += 1;
+            if let Some(a) = e.answer.filter(|a| a.agent == agent) {
+                h.accepted += 1;
+                h.ring += a.ring;
+                h.talk += a.talk;
+                h.wrap += wrap(ctx, e);
+            }
+        }
+    }
+    let mut t = Table::new(
+        ReportKind::AgentQueueReport,
+        &[
+            "queue",
+            "queue_name",
+            "agent_id",
+            "agent_name",
+            "received",
+            "offered",
+            "accepted",
+            "missed",
+            "accepted_share_pct",
+            "avg_ring_secs",
+            "talk_secs",
+            "att_secs",
+            "wrap_secs",
+            "avg_wrap_secs",
+            "aht_secs",
+        ],
+        ctx.period.tz,
+    );
+    for ((r, a), agents) in rows.iter().zip(&accs).zip(per_queue) {
+        let mut agents: Vec<(Sym, Handling)> = agents.into_iter().collect();
+        agents.sort_by(|x, y| ident_cmp(strings.get(x.0), strings.get(y.0)));
+        let q = [Cell::Text(r.number.clone()), Cell::Text(r.name.clone())];
+        for (agent, h) in agents {
+            let [ring, att, avg_wrap, aht] = h.averages();
+            let mut v = q.to_vec();
+            v.extend([
+                Cell::Text(strings.arc(agent)),
+                Cell::text(&ctx.facts.directory.display_name(ctx.ds, agent)),
+                Cell::Empty,
+                Cell::Int(h.offered),
+                Cell::Int(h.accepted),
+                Cell::Int(h.offered - h.accepted),
+                pct(h.accepted, a.accepted),
+                ring,
+                Cell::Secs(h.talk),
+                att,
+                Cell::Secs(h.wrap),
+                avg_wrap,
+                aht,
+            ]);
+            t.rows.push(Row::data(v));
+        }
+        let mut v = q.to_vec();
+        v.extend([
+            Cell::text("TOTAL"),
+            Cell::Empty,
+            Cell::Int(a.offered()),
+            Cell::Empty,
+            Cell::Int(a.accepted),
+            Cell::Int(a.offered() - a.accepted),
+            pct(a.accepted, a.accepted),
+            avg(a.ring, a.accepted),
+            Cell::Secs(a.talk),
+            avg(a.talk, a.accepted),
+            Cell::Secs(a.wrap),
+            avg(a.wrap, a.accepted),
+            avg(a.talk + a.wrap, a.accepted),
+        ]);
+        t.rows.push(Row::total(v));
+    }
+    t
+}
+
+/// CALLBACKSUMMARY (§4.11).
+pub fn callback_summary(ctx: &Ctx<'_>, p: &Params) -> Table {
+    let (rows, accs, total) = queue_accs(ctx, p);
+    let mut t = Table::new(
+        ReportKind::CallbackSummary,
+        &[
+            "queue",
+            "queue_name",
+            "calls_received",
+            "callbacks_requested",
+            "request_rate_pct",
+            "cb_attempted",
+            "cb_ok",
+            "cb_fail",
+            "cb_pending",
+            "cb_fail_pct",
+            "avg_wait_to_callback_secs",
+            "avg_callback_talk_secs",
+        ],
+        ctx.period.tz,
+    );
+    let line = |r: Option<&ServiceRow>, a: &QueueAcc| -> Vec<Cell> {
+        let mut v = head(r).to_vec();
+        v.extend([
+            Cell::Int(a.offered()),
+            Cell::Int(a.callbacks),
+            pct(a.callbacks, a.offered()),
+            Cell::Int(a.cb_attempted),
+            Cell::Int(a.cb_ok),
+            Cell::Int(a.cb_fail),
+            Cell::Int(a.cb_pending),
+            pct(a.cb_fail, a.cb_ok + a.cb_fail),
+            avg(a.cb_wait, a.cb_attempted),
+            avg(a.cb_talk, a.cb_ok),
+        ]);
+        v
+    };
+    for (r, a) in rows.iter().zip(&accs) {
+        t.rows.push(Row::data(line(Some(r), a)));
+    }
+    t.rows.push(Row::total(line(None, &total)));
+    t
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::bucket;
+    use crate::reports::params::DEFAULT_STX;
+    use crate::reports::testing::Fixture;
+    use crate::reports::ReportKind::*;
+    use crate::time::parse_rfc3339;
+
+    /// Queue 8000 (SLA 20, short abandon 5) and 8001 (table: SLA 30, no threshold), period
+    /// 2025-01-01 UTC. Times are seconds after 09:00:00 (t = 1735722000).
+    pub const QUEUES: &str =
+        "number,name,sla_secs,short_abandon_secs\n8000,Sales,20,5\n8001,Support,30,\n";
+
+    /// Builds a CDR from compact rows: session, caller, callee, callee endpoint, queue, start,
+    /// answered (or -), end, reroute, callback_id; times in seconds after 09:00 UTC.
+    pub fn cdr(rows: &[&str]) -> String {
+        let base = 1_735_722_000i64;
+        let mut out = String::from(
+            "session_id,caller,caller_endpoint,callee,callee_endpoint,service_type,service_number,started_at,rang_at,answered_at,ended_at,reroute_reason,callback_id\n",
+        );
+        for r in rows {
+            let f: Vec<&str> = r.split(' ').collect();
+            let t = |s: &str| {
+                if s == "-" {
+                    String::new()
+                } else {
+                    (base + s.parse::<i64>().unwrap()).to_string()
+                }
+            };
+            let (stype, caller_ep) = if f[4] == "-" {
+                ("NONE", "QUEUE")
+            } else {
+                ("QUEUE", "TRUNK")
+            };
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                f[0],
+                f[1],
+                caller_ep,
+                f[2],
+                f[3],
+                stype,
+                if f[4] == "-" { "" } else { f[4] },
+                t(f[5]),
+                t(f[5]),
+                t(f[6]),
+                t(f[7]),
+                if f[8] == "-" { "" } else { f[8] },
+                if f[9] == "-" { "" } else { f[9] }
+            ));
+        }
+        out
+    }
+
+    /// The scenario, by hand:
+    /// - a: 8000, ring-all 1001/1002, 1001 answers at wait 20 (SLA boundary), talk 100, ring 18.
+    /// - b: 8000, 1002 answers at wait 21, talk 50, ring 10; 1001 also offered.
+    /// - c: 8000, abandoned at wait 5 (short: exactly on the threshold); 1001 offered.
+    /// - d: 8000, abandoned at wait 6 (not short).
+    /// - e: 8000, exits by timeout at wait 90.
+    /// - f: 8000, callback request at wait 30 (cb1); attempt at +600 answered, talk 120.
+    /// - g: 8001, callback request (cb2), attempt at +1000 unanswered: fails.
+    /// - h: 8001, callback request (cb3) with no attempt: pending.
+    /// - i: 8001, answered by 1003 at wait 5, talk 60, ring 3.
+    /// - j: 8002 (in no table), abandoned at wait 40.
+    /// Wrap-up: 1001 wraps 30 s after a.
+    pub fn scenario() -> Fixture {
+        let cdr = cdr(&[
+            "a 555 8000 QUEUE 8000 0 0 120 - -",
+            "a 555 1001 EXTENSION 8000 2 20 120 - -",
+            "a 555 1002 EXTENSION 8000 2 - 20 - -",
+            "b 556 8000 QUEUE 8000 100 100 121 - -",
+            "b 556 1001 EXTENSION 8000 101 - 111 - -",
+            "b 556 1002 EXTENSION 8000 111 121 171 - -",
+            "c 557 8000 QUEUE 8000 200 200 205 - -",
+            "c 557 1001 EXTENSION 8000 201 - 205 - -",
+            "d 558 8000 QUEUE 8000 300 300 306 - -",
+            "e 559 8000 QUEUE 8000 400 400 490 QUEUE_TIMEOUT -",
+            "f 560 8000 QUEUE 8000 500 500 530 - cb1",
+            "k1 8000 560 TRUNK - 1130 1135 1255 - cb1",
+            "g 561 8001 QUEUE 8001 600 600 640 - cb2",
+            "k2 8001 561 TRUNK - 1640 - 1670 - cb2",
+            "h 562 8001 QUEUE 8001 700 700 710 - cb3",
+            "i 563 8001 QUEUE 8001 800 800 805 - -",
+            "i 563 1003 EXTENSION 8001 802 805 865 - -",
+            "j 564 8002 QUEUE 8002 900 900 940 - -",
+        ]);
+        let sessions =
+            "login_session_id,agent_id,login_at,logout_at\nL1,1001,1735718400,1735740000\n";
+        let states = "login_session_id,state,session_id,start_at,end_at\nL1,WRAP_UP,a,1735722120,1735722150\n";
+        let now = parse_rfc3339("2025-01-02T00:00:00Z").unwrap();
+        Fixture::new(
+            &[
+                ("cdr", &cdr),
+                ("queues", QUEUES),
+                ("agent_sessions", sessions),
+                ("agent_states", states),
+            ],
+            now,
+        )
+    }
+
+    pub const DAY: [&str; 2] = ["2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z"];
+    const SUMMARY_HEAD: &str = "queue,queue_name,offered,accepted,abandoned,short_abandoned,exited,callbacks_requested,sla_secs,accepted_within_sla,sla_pct,abandon_rate_pct,asa_secs,max_wait_secs,att_secs,avg_wrap_secs,aht_secs,cb_ok,cb_fail\n";
+
+    #[test]
+    fn queue_summary_by_hand() {
+        let f = scenario();
+        // 8000: 6 entries, 1 short → offered 5; accepted a, b; within 20 s: a only (20 ≤ 20).
+        // SLA 1/5 = 20.00; abandon 1/5 = 20.00; ASA (20+21)/2 = 20.5 → 21; ATT 75; wrap 30/2 =
+        // 15; AHT 180/2 = 90. 8001: offered 3, accepted i; 8002 (no table): SLA 20, name empty.
+        assert_eq!(
+            f.csv(QueueSummary, DAY[0], DAY[1], "UTC", &[]),
+            format!(
+                "{SUMMARY_HEAD}8000,Sales,5,2,1,1,1,1,20,1,20.00,20.00,21,21,75,15,90,1,0\n\
+                 8001,Support,3,1,0,0,0,2,30,1,33.33,0.00,5,5,60,0,60,0,1\n\
+                 8002,,1,0,1,0,0,0,20,0,0.00,100.00,,,,,,0,0\n\
+                 TOTAL,,9,3,2,1,1,3,,2,22.22,22.22,15,21,70,10,80,1,1\n"
+            )
+        );
+    }
+
+    #[test]
+    fn short_abandons_and_sla_from_parameters() {
+        let f = scenario();
+        // short_abandon_secs=0 disables the threshold everywhere; SLA from the map.
+        let csv = f.csv(
+            QueueSummary,
+            DAY[0],
+            DAY[1],
+            "UTC",
+            &["queues=8000:21", "short_abandon_secs=0"],
+        );
+        assert_eq!(
+            csv,
+            format!("{SUMMARY_HEAD}8000,Sales,6,2,2,0,1,1,21,2,33.33,33.33,21,21,75,15,90,1,0\nTOTAL,,6,2,2,0,1,1,,2,33.33,33.33,21,21,75,15,90,1,0\n")
+        );
+        // A listed queue with no entries still has a row.
+        let csv = f.csv(QueueSummary, DAY[0], DAY[1], "UTC", &["queues=9999"]);
+        assert!(
+            csv.contains("\n9999,,0,0,0,0,0,0,20,0,,,,,,,,0,0\n"),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn callbacks_pending_at_the_period_end() {
+        let f = scenario();
+        // Judged at 09:15 (t = 900): cb1's attempt (at 1130) has not started: pending.
+        let csv = f.csv(
+            QueueSummary,
+            "2025-01-01T09:00:00Z",
+            "2025-01-01T09:15:00Z",
+            "UTC",
+            &["queues=8000"],
+        );
+        assert!(
+            csv.contains("\n8000,Sales,5,2,1,1,1,1,20,1,20.00,20.00,21,21,75,15,90,0,0\n"),
+            "{csv}"
+        );
+        let csv = f.csv(CallbackSummary, DAY[0], DAY[1], "UTC", &[]);
+        let expected = "\
+queue,queue_name,calls_received,callbacks_requested,request_rate_pct,cb_attempted,cb_ok,cb_fail,cb_pending,cb_fail_pct,avg_wait_to_callback_secs,avg_callback_talk_secs
+8000,Sales,5,1,20.00,1,1,0,0,0.00,630,120
+8001,Support,3,2,66.67,1,0,1,1,100.00,1040,
+8002,,1,0,0.00,0,0,0,0,,,
+TOTAL,,9,3,33.33,2,1,1,1,50.00,835,120
+";
+        assert_eq!(csv, expected);
+    }
+
+    #[test]
+    fn agent_queue_report_by_hand() {
+        let f = scenario();
+        let csv = f.csv(
+            AgentQueueReport,
+            DAY[0],
+            DAY[1],
+            "UTC",
+            &["queues=8000,8001"],
+        );
+        let expected = "\
+queue,queue_name,agent_id,agent_name,received,offered,accepted,missed,accepted_share_pct,avg_ring_secs,talk_secs,att_secs,wrap_secs,avg_wrap_secs,aht_secs
+8000,Sales,1001,1001,,3,1,2,50.00,18,100,100,30,30,130
+8000,Sales,1002,1002,,2,1,1,50.00,10,50,50,0,0,50
+8000,Sales,TOTAL,,5,,2,3,100.00,14,150,75,30,15,90
+8001,Support,1003,1003,,1,1,0,100.00,3,60,60,0,0,60
+8001,Support,TOTAL,,3,,1,2,100.00,3,60,60,0,0,60
+";
+        assert_eq!(csv, expected);
+    }
+
+    #[test]
+    fn buckets_are_closed_above() {
+        assert_eq!(bucket(&DEFAULT_STX, 0), 0);
+        assert_eq!(bucket(&DEFAULT_STX, 5), 0);
+        assert_eq!(bucket(&DEFAULT_STX, 6), 1);
+        assert_eq!(bucket(&DEFAULT_STX, 100), 9);
+        assert_eq!(bucket(&DEFAULT_STX, 101), 10);
+    }
+}

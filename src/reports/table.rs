@@ -1,0 +1,196 @@
+//! The one shape every report produces: typed cells in rows under named columns. Renderers turn
+//! it into bytes; the cell types carry the rounding rules of SPEC §4 so every format agrees.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+
+use crate::decimal::DecimalSum;
+use crate::reports::ReportKind;
+use crate::time::{format_rfc3339, Ts};
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// An empty cell: absent value, ratio over nothing, column not applicable.
+    Empty,
+    /// A count.
+    Int(i64),
+    /// Whole seconds.
+    Secs(i64),
+    /// A percentage in hundredths (`6667` prints `66.67`).
+    Pct(i64),
+    /// Money, printed with four decimals.
+    Money(DecimalSum),
+    /// An instant, printed RFC 3339 in the report's zone.
+    Time(Ts),
+    /// Text as written.
+    Text(Arc<str>),
+}
+
+impl Cell {
+    /// A text cell.
+    pub fn text(s: &str) -> Cell {
+        Cell::Text(Arc::from(s))
+    }
+
+    /// The cell as printed in CSV (and shown in HTML).
+    pub fn render(&self, tz: Tz) -> Cow<'_, str> {
+        match self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Int(v) | Cell::Secs(v) => Cow::Owned(v.to_string()),
+            Cell::Pct(h) => Cow::Owned(hundredths(*h)),
+            Cell::Money(m) => Cow::Owned(m.format4()),
+            Cell::Time(t) => Cow::Owned(format_rfc3339(*t, tz)),
+            Cell::Text(s) => Cow::Borrowed(s),
+        }
+    }
+}
+
+/// `1234` → `12.34`, `-5` → `-0.05`.
+pub fn hundredths(h: i64) -> String {
+    let sign = if h < 0 { "-" } else { "" };
+    let a = h.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+/// `num / den` rounded half up (toward +∞ at .5); `den > 0`.
+pub fn div_half_up(num: i64, den: i64) -> i64 {
+    let (n, d) = (i128::from(num), i128::from(den));
+    (2 * n + d).div_euclid(2 * d) as i64
+}
+
+/// An average in whole seconds, half up; empty over nothing.
+pub fn avg(sum: i64, n: i64) -> Cell {
+    if n == 0 {
+        Cell::Empty
+    } else {
+        Cell::Secs(div_half_up(sum, n))
+    }
+}
+
+/// `num × 100 / den` in hundredths, half up; empty when `den` is 0.
+pub fn pct(num: i64, den: i64) -> Cell {
+    if den == 0 {
+        Cell::Empty
+    } else {
+        Cell::Pct(div_half_up(num * 10_000, den))
+    }
+}
+
+/// A maximum, empty over nothing.
+pub fn max_cell(v: Option<i64>) -> Cell {
+    v.map_or(Cell::Empty, Cell::Secs)
+}
+
+/// Identifier order (SPEC §4): all-digit identifiers first, by numeric value then text; then
+/// the others as text.
+pub fn ident_cmp(a: &str, b: &str) -> Ordering {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    match (digits(a), digits(b)) {
+        (true, true) => {
+            let (ta, tb) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+            ta.len()
+                .cmp(&tb.len())
+                .then_with(|| ta.cmp(tb))
+                .then_with(|| a.cmp(b))
+        }
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => a.cmp(b),
+    }
+}
+
+/// One row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Cells, one per column.
+    pub cells: Vec<Cell>,
+    /// A TOTAL row (set apart in HTML).
+    pub total: bool,
+}
+
+impl Row {
+    /// A data row.
+    pub fn data(cells: Vec<Cell>) -> Row {
+        Row {
+            cells,
+            total: false,
+        }
+    }
+
+    /// A TOTAL row.
+    pub fn total(cells: Vec<Cell>) -> Row {
+        Row { cells, total: true }
+    }
+}
+
+/// A computed report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// Which report.
+    pub kind: ReportKind,
+    /// Column names, as in the CSV header.
+    pub columns: Vec<String>,
+    /// Rows, in output order.
+    pub rows: Vec<Row>,
+    /// The zone timestamps are printed in.
+    pub tz: Tz,
+}
+
+impl Table {
+    /// An empty table with these columns.
+    pub fn new(kind: ReportKind, columns: &[&str], tz: Tz) -> Table {
+        Table {
+            kind,
+            columns: columns.iter().map(|c| (*c).to_string()).collect(),
+            rows: Vec::new(),
+            tz,
+        }
+    }
+
+    /// Rows the report log counts: every data and TOTAL row.
+    pub fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_is_half_up() {
+        assert_eq!(div_half_up(15, 2), 8, "7.5 → 8");
+        assert_eq!(div_half_up(14, 4), 4, "3.5 → 4");
+        assert_eq!(div_half_up(13, 4), 3, "3.25 → 3");
+        assert_eq!(pct(2, 3), Cell::Pct(6667));
+        assert_eq!(pct(1, 3), Cell::Pct(3333));
+        assert_eq!(pct(1, 8), Cell::Pct(1250));
+        assert_eq!(pct(1, 800), Cell::Pct(13), "0.125 → 0.13");
+        assert_eq!(pct(3, 3).render(Tz::UTC), "100.00");
+        assert_eq!(pct(0, 0), Cell::Empty);
+        assert_eq!(avg(7, 0), Cell::Empty);
+        assert_eq!(hundredths(5), "0.05");
+    }
+
+    #[test]
+    fn identifiers_sort_digits_first_by_value() {
+        let mut ids = vec!["b", "10", "9", "a", "010", "1000-x", "2"];
+        ids.sort_by(|a, b| ident_cmp(a, b));
+        assert_eq!(ids, vec!["2", "9", "010", "10", "1000-x", "a", "b"]);
+    }
+
+    #[test]
+    fn cells_render_like_the_spec() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        assert_eq!(
+            Cell::Time(1759018500).render(tz),
+            "2025-09-28T08:15:00+08:00"
+        );
+        assert_eq!(Cell::Empty.render(tz), "");
+        assert_eq!(Cell::Secs(42).render(tz), "42");
+    }
+}
