@@ -452,6 +452,7 @@ pub(crate) mod tests {
     /// - h: 8001, callback request (cb3) with no attempt: pending.
     /// - i: 8001, answered by 1003 at wait 5, talk 60, ring 3.
     /// - j: 8002 (in no table), abandoned at wait 40.
+    ///
     /// Wrap-up: 1001 wraps 30 s after a.
     pub fn scenario() -> Fixture {
         let cdr = cdr(&[
