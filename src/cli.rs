@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::config::{Config, Layout, SampleConfig, ValidateConfig};
+use crate::config::{BuildConfig, Config, Layout, SampleConfig, ValidateConfig};
 use crate::error::{Error, Result};
 use crate::input::LoadOptions;
-use crate::time::parse_zone;
+use crate::reports::params::{self, RawParams};
+use crate::reports::{Criteria, Period, ReportKind, Request};
+use crate::time::{parse_instant, parse_zone, Ts};
 
 /// Offline reports from PBX call-detail and agent-session exports.
 #[derive(Debug, Parser)]
@@ -22,6 +24,52 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Compute one report for an explicit period.
+    #[command(after_help = "Examples:\n  \
+        pbx-report build --type QUEUESUMMARY --data samples/data --from 2025-11-03T00:00:00-05:00 \\\n      \
+        --to 2025-11-04T00:00:00-05:00 --tz America/New_York --param queues=8000:20,8001:30 -o queues.csv\n  \
+        pbx-report build --request request.json --data samples/data --now 2025-11-05T00:00:00Z\n\n\
+        Lists are comma-separated (--param agents=1001,1002); QUEUESUMMARY's map is queues=8000:20;\n\
+        stx is ten ascending integers; extensions use 1000-2000;1600. --params FILE reads a JSON or\n\
+        TOML object with the same keys; --param wins over --params.")]
+    Build {
+        /// Report type (USERSTATISTICS, QUEUESUMMARY, ... AGENT_SESSION_REPORT_RAW).
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: Option<String>,
+        /// The dataset directory.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// Period start, RFC 3339 with an offset.
+        #[arg(long, value_name = "T")]
+        from: Option<String>,
+        /// Period end (exclusive), RFC 3339 with an offset.
+        #[arg(long, value_name = "T")]
+        to: Option<String>,
+        /// The report's IANA zone (days, hours, printed timestamps).
+        #[arg(long, value_name = "ZONE", default_value = "UTC")]
+        tz: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+        format: FormatArg,
+        /// A parameter, KEY=VALUE (repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        param: Vec<String>,
+        /// A JSON or TOML file of parameters.
+        #[arg(long = "params", value_name = "FILE")]
+        params_file: Option<PathBuf>,
+        /// A RingCentral reportsStreaming request body: AGENT_SESSION_REPORT_RAW with its criteria.
+        #[arg(long, value_name = "FILE")]
+        request: Option<PathBuf>,
+        /// "Now" for open agent sessions (default: the wall clock).
+        #[arg(long, value_name = "T")]
+        now: Option<String>,
+        /// Write to FILE (atomically) instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Skip invalid rows, counting them by reason, instead of stopping at the first.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
     /// Read the whole dataset; print rows per table, the time span and every warning.
     #[command(after_help = "Example:\n  pbx-report validate --data samples/data\n\n\
         Exit status: 0 when every row is valid (warnings allowed), 1 on a bad row or file.")]
@@ -66,6 +114,13 @@ pub enum Command {
     },
 }
 
+/// `--format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Comma-separated values.
+    Csv,
+}
+
 /// `--layout`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LayoutArg {
@@ -76,9 +131,101 @@ pub enum LayoutArg {
 }
 
 impl Cli {
-    /// Checks the arguments and resolves them into a `Config`.
-    pub fn into_config(self) -> Result<Config> {
+    /// Checks the arguments and resolves them into a `Config`. `wall_clock` is "now" unless a
+    /// `--now` says otherwise.
+    pub fn into_config(self, wall_clock: Ts) -> Result<Config> {
         Ok(match self.command {
+            Command::Build {
+                kind,
+                data,
+                from,
+                to,
+                tz,
+                format: FormatArg::Csv,
+                param,
+                params_file,
+                request,
+                now,
+                output,
+                skip_bad_rows,
+            } => {
+                let criteria = request.map(|path| read_request(&path)).transpose()?;
+                let kind = match (kind, &criteria) {
+                    (Some(k), None) => ReportKind::parse(&k).map_err(Error::Usage)?,
+                    (None, Some(_)) => ReportKind::AgentSessionReportRaw,
+                    (Some(k), Some(_)) => match ReportKind::parse(&k).map_err(Error::Usage)? {
+                        ReportKind::AgentSessionReportRaw => ReportKind::AgentSessionReportRaw,
+                        other => {
+                            return Err(Error::usage(format!(
+                                "--request makes an AGENT_SESSION_REPORT_RAW, not {}",
+                                other.name()
+                            )))
+                        }
+                    },
+                    (None, None) => {
+                        return Err(Error::usage("build needs --type TYPE (or --request FILE)"))
+                    }
+                };
+                let tz = parse_zone(&tz).map_err(Error::Usage)?;
+                let now = match now {
+                    Some(t) => {
+                        parse_instant(&t).map_err(|e| Error::usage(format!("--now: {e}")))?
+                    }
+                    None => wall_clock,
+                };
+                let mut raw = match params_file {
+                    Some(path) => params::read_file(&path)?,
+                    None => RawParams::default(),
+                };
+                for p in &param {
+                    raw.push_arg(p).map_err(Error::Usage)?;
+                }
+                let (params, warnings) = params::parse(kind, &raw).map_err(Error::Usage)?;
+                let period = match &criteria {
+                    Some(c) => {
+                        if from.is_some() || to.is_some() {
+                            return Err(Error::usage(
+                                "--request sets the period: drop --from and --to",
+                            ));
+                        }
+                        Period {
+                            from: c.start,
+                            to: c.end + 1,
+                            tz: c.tz,
+                        }
+                    }
+                    None => {
+                        let instant = |flag: &str, v: Option<String>| -> Result<Ts> {
+                            let v = v.ok_or_else(|| {
+                                Error::usage(format!(
+                                    "build needs {flag} T (RFC 3339 with an offset)"
+                                ))
+                            })?;
+                            parse_instant(&v).map_err(|e| Error::usage(format!("{flag}: {e}")))
+                        };
+                        let (from, to) = (instant("--from", from)?, instant("--to", to)?);
+                        if to <= from {
+                            return Err(Error::usage(
+                                "the period is empty: --to must be after --from",
+                            ));
+                        }
+                        Period { from, to, tz }
+                    }
+                };
+                Config::Build(BuildConfig {
+                    data,
+                    load: LoadOptions { skip_bad_rows },
+                    request: Request {
+                        kind,
+                        params,
+                        criteria,
+                    },
+                    period,
+                    now,
+                    out: output,
+                    warnings,
+                })
+            }
             Command::Validate {
                 data,
                 skip_bad_rows,
@@ -118,6 +265,20 @@ impl Cli {
             }
         })
     }
+}
+
+/// Reads a RingCentral request body.
+fn read_request(path: &std::path::Path) -> Result<Criteria> {
+    let fail = |line: Option<u64>, message: String| Error::Config {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| fail(None, format!("cannot read the file: {e}")))?;
+    let body: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| fail(Some(e.line() as u64), format!("malformed JSON: {e}")))?;
+    Criteria::from_request(&body).map_err(|m| fail(None, m))
 }
 
 #[cfg(test)]

@@ -6,10 +6,14 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use crate::input::LoadOptions;
+use crate::reports::{Period, Request};
+use crate::time::Ts;
 
 /// One command to run.
 #[derive(Debug, Clone)]
 pub enum Config {
+    /// `build`: one ad-hoc report.
+    Build(BuildConfig),
     /// `validate`: read everything, report counts, span and warnings.
     Validate(ValidateConfig),
     /// `sample`: write a synthetic dataset.
@@ -54,4 +58,23 @@ pub struct SampleConfig {
     pub start: NaiveDate,
     /// File layout.
     pub layout: Layout,
+}
+
+/// `pbx-report build`.
+#[derive(Debug, Clone)]
+pub struct BuildConfig {
+    /// The dataset directory.
+    pub data: PathBuf,
+    /// Reading options.
+    pub load: LoadOptions,
+    /// The report and its checked parameters.
+    pub request: Request,
+    /// The period and zone.
+    pub period: Period,
+    /// "Now": open sessions end here.
+    pub now: Ts,
+    /// `-o FILE`, else stdout.
+    pub out: Option<PathBuf>,
+    /// Warnings found while checking the parameters.
+    pub warnings: Vec<String>,
 }

@@ -11,6 +11,7 @@ pub mod decimal;
 pub mod error;
 pub mod input;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod reports;
 pub mod sample;
@@ -21,9 +22,10 @@ use std::io::Write;
 use config::Config;
 use error::Result;
 
-/// Runs one command, writing its normal output to `out`.
-pub fn run(config: Config, out: &mut dyn Write) -> Result<()> {
+/// Runs one command, writing its normal output to `out` and diagnostics to `err`.
+pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     match config {
+        Config::Build(c) => commands::build::run(&c, out, err),
         Config::Validate(c) => commands::validate::run(&c, out),
         Config::Sample(c) => commands::sample::run(&c, out),
     }

@@ -8,13 +8,14 @@ use pbx_report::cli::Cli;
 use pbx_report::error::Error;
 
 fn main() -> ExitCode {
-    let config = match Cli::parse().into_config() {
+    let config = match Cli::parse().into_config(chrono::Utc::now().timestamp()) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = pbx_report::run(config, &mut out).and_then(|()| out.flush().map_err(stdout_error));
+    let result = pbx_report::run(config, &mut out, &mut io::stderr())
+        .and_then(|()| out.flush().map_err(stdout_error));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is not a failure.

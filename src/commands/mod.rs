@@ -1,3 +1,4 @@
 //! One module per subcommand: each turns a `Config` into output, using the library's pieces.
+pub mod build;
 pub mod sample;
 pub mod validate;

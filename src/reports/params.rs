@@ -21,6 +21,38 @@ pub enum RawValue {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawParams(pub Vec<(String, RawValue)>);
 
+/// Reads a params file: a JSON or (by extension `.toml`) TOML object of parameters.
+pub fn read_file(path: &std::path::Path) -> Result<RawParams, crate::error::Error> {
+    let fail = |line: Option<u64>, message: String| crate::error::Error::Config {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| fail(None, format!("cannot read the file: {e}")))?;
+    let value: Value = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        let t: toml::Table = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start].lines().count().max(1) as u64);
+            fail(line, format!("malformed TOML: {}", e.message()))
+        })?;
+        serde_json::to_value(t).map_err(|e| fail(None, e.to_string()))?
+    } else {
+        serde_json::from_str(&text)
+            .map_err(|e| fail(Some(e.line() as u64), format!("malformed JSON: {e}")))?
+    };
+    let Value::Object(obj) = value else {
+        return Err(fail(None, "expected an object of parameters".into()));
+    };
+    let mut raw = RawParams::default();
+    raw.extend_json(&obj);
+    Ok(raw)
+}
+
 impl RawParams {
     /// Adds the entries of a JSON object.
     pub fn extend_json(&mut self, obj: &serde_json::Map<String, Value>) {

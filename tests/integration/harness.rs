@@ -32,13 +32,25 @@ impl Env {
         p
     }
 
-    /// Runs `pbx-report ARGS` in the scratch directory.
+    /// The scratch directory.
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Runs `pbx-report ARGS` in the scratch directory, with a cleared environment and an
+    /// unusual host zone (outputs must not depend on it).
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_env(args, &[])
+    }
+
+    /// Like `run`, with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
         let out = Command::cargo_bin("pbx-report")
             .unwrap()
             .current_dir(self.dir.path())
             .env_clear()
             .env("TZ", "Pacific/Kiritimati")
+            .envs(vars.iter().copied())
             .args(args)
             .output()
             .expect("binary runs");

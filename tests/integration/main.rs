@@ -1,4 +1,6 @@
 //! The one integration-test binary: runs the real `pbx-report` in temp directories.
 
+mod build;
 mod harness;
+mod reconcile;
 mod validate;

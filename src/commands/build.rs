@@ -1,0 +1,62 @@
+//! `pbx-report build`: one ad-hoc report for an explicit period, to a file or stdout.
+
+use std::io::Write;
+
+use crate::config::BuildConfig;
+use crate::error::{Error, Result};
+use crate::input;
+use crate::model::agents::Timeline;
+use crate::model::{Dataset, Facts};
+use crate::output::write_atomic;
+use crate::render;
+use crate::reports::{compute, Ctx};
+
+/// Runs the command.
+pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    let stderr = |e| Error::Write {
+        path: "<stderr>".into(),
+        source: e,
+    };
+    for w in &c.warnings {
+        writeln!(err, "warning: {w}").map_err(stderr)?;
+    }
+    let mut ds = input::load(&c.data, c.load)?;
+    let facts = Facts::build(&mut ds);
+    let timeline = Timeline::build(&ds, c.now);
+    let ctx = Ctx {
+        ds: &ds,
+        facts: &facts,
+        timeline: &timeline,
+        period: c.period,
+        now: c.now,
+    };
+    let table = compute(&ctx, &c.request)?;
+    report_quality(&ds, err).map_err(stderr)?;
+    let bytes = render::csv::render(&table);
+    match &c.out {
+        Some(path) => write_atomic(path, &bytes),
+        None => out.write_all(&bytes).map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        }),
+    }
+}
+
+/// Prints skipped rows and warnings, one line per kind, on stderr.
+pub fn report_quality(ds: &Dataset, err: &mut dyn Write) -> std::io::Result<()> {
+    for (reason, n) in &ds.quality.skipped {
+        writeln!(
+            err,
+            "skipped: {n} row{} ({reason})",
+            if *n == 1 { "" } else { "s" }
+        )?;
+    }
+    for (kind, n) in &ds.quality.warnings {
+        writeln!(
+            err,
+            "warning: {kind} ({n} time{})",
+            if *n == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
+}
