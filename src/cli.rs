@@ -212,7 +212,7 @@ impl Cli {
                         Period { from, to, tz }
                     }
                 };
-                Config::Build(BuildConfig {
+                Config::Build(Box::new(BuildConfig {
                     data,
                     load: LoadOptions { skip_bad_rows },
                     request: Request {
@@ -224,7 +224,7 @@ impl Cli {
                     now,
                     out: output,
                     warnings,
-                })
+                }))
             }
             Command::Validate {
                 data,

@@ -13,7 +13,7 @@ use crate::time::Ts;
 #[derive(Debug, Clone)]
 pub enum Config {
     /// `build`: one ad-hoc report.
-    Build(BuildConfig),
+    Build(Box<BuildConfig>),
     /// `validate`: read everything, report counts, span and warnings.
     Validate(ValidateConfig),
     /// `sample`: write a synthetic dataset.
