@@ -172,6 +172,12 @@ mod tests {
             "a leg across midnight"
         );
         let fall_back = parse_rfc3339("2025-11-02T06:00:00Z").unwrap();
+        assert!(
+            ds.legs
+                .iter()
+                .any(|l| l.started_at < fall_back && fall_back < l.ended_at),
+            "a leg across the DST change"
+        );
         let t = Timeline::build(&ds, end);
         assert!(
             t.sessions

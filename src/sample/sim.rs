@@ -149,6 +149,12 @@ const MAIN_DID: &str = "+14155550100";
 const TRUNK_IN: &str = "sip-trunk-in";
 const TRUNK_OUT: &str = "sip-trunk-out";
 
+/// The zone's UTC offset at an instant, in seconds.
+fn offset(tz: chrono_tz::Tz, t: Ts) -> i32 {
+    use chrono::Offset;
+    crate::time::zoned(t, tz).offset().fix().local_minus_utc()
+}
+
 /// Plays every call of the sample period.
 pub fn simulate(w: &World, c: &SampleConfig) -> Generated {
     let mut rng = Rng::new(c.seed);
@@ -173,8 +179,15 @@ pub fn simulate(w: &World, c: &SampleConfig) -> Generated {
             };
             arrivals.push((t, 0));
         }
-        // A call across local midnight every day, whatever the volume.
+        // A call across local midnight every day, and across the clock change on a DST day,
+        // whatever the volume.
         arrivals.push((de - 15, 1));
+        if let Some(change) = (ds + 60..de)
+            .step_by(60)
+            .find(|&t| offset(c.tz, t) != offset(c.tz, t - 60))
+        {
+            arrivals.push((change - 15, 1));
+        }
     }
     arrivals.sort_unstable();
     let n = w.agents.len();
