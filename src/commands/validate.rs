@@ -98,17 +98,7 @@ fn report(
 }
 
 fn table_order(ds: &Dataset) -> Vec<(&'static str, Option<&crate::model::quality::TableStats>)> {
-    const TABLES: [&str; 8] = [
-        "cdr",
-        "agents",
-        "queues",
-        "ring_groups",
-        "not_ready_codes",
-        "agent_sessions",
-        "agent_states",
-        "offhook",
-    ];
-    TABLES
+    input::TABLES
         .iter()
         .map(|t| (*t, ds.quality.tables.get(t)))
         .collect()

@@ -15,11 +15,23 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::model::pool::{StrPool, Sym};
 use crate::model::quality::Quality;
-use crate::model::rows::Origin;
+use crate::model::rows::{AgentSession, Origin};
 use crate::model::Dataset;
 use rows::{read_rows, FieldError};
 use source::{table_files, SourceFile};
 use table::{ParseCx, Table};
+
+/// The tables of SPEC §2, in reading order.
+pub const TABLES: [&str; 8] = [
+    "cdr",
+    "agents",
+    "queues",
+    "ring_groups",
+    "not_ready_codes",
+    "agent_sessions",
+    "agent_states",
+    "offhook",
+];
 
 /// How to read.
 #[derive(Debug, Clone, Copy, Default)]
@@ -132,6 +144,35 @@ fn describe(ds: &Dataset, origin: Origin) -> String {
     format!("{path}{}", origin.loc)
 }
 
+/// Ties rows to their login session (index and agent), dropping rows of unknown sessions with
+/// a warning. `fields` gives a row's session id and the two fields to set.
+fn attach<T>(
+    rows: &mut Vec<T>,
+    table: &str,
+    index: &HashMap<Sym, u32>,
+    sessions: &[AgentSession],
+    quality: &mut Quality,
+    fields: impl Fn(&mut T) -> (&Sym, &mut u32, &mut Sym),
+) {
+    let before = rows.len();
+    rows.retain_mut(|r| {
+        let (id, session, agent) = fields(r);
+        match index.get(id) {
+            Some(&k) => {
+                *session = k;
+                *agent = sessions[k as usize].agent;
+                true
+            }
+            None => false,
+        }
+    });
+    let dropped = (before - rows.len()) as u64;
+    quality.warn_n(
+        format!("{table}: rows of a login session not in agent_sessions (ignored)"),
+        dropped,
+    );
+}
+
 /// The checks that need more than one row: duplicate login sessions, state and off-hook rows
 /// of unknown sessions, overlapping state intervals (SPEC §2.3).
 fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
@@ -151,7 +192,7 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
     let mut kept = Vec::with_capacity(sessions.len());
     for s in sessions.drain(..) {
         if let Some(&first) = index.get(&s.id) {
-            let first: &crate::model::rows::AgentSession = &kept[first as usize];
+            let first: &AgentSession = &kept[first as usize];
             let e = FieldError::new(
                 "login_session_id",
                 "duplicate",
@@ -175,16 +216,14 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
     let sessions = kept;
 
     if let Some(mut states) = ds.agent_states.take() {
-        let before = states.len();
-        states.retain(|r| index.contains_key(&r.login_session));
-        ds.quality.warn_n(
-            "agent_states: rows of a login session not in agent_sessions (ignored)",
-            (before - states.len()) as u64,
+        attach(
+            &mut states,
+            "agent_states",
+            &index,
+            &sessions,
+            &mut ds.quality,
+            |r| (&r.login_session, &mut r.session, &mut r.agent),
         );
-        for r in &mut states {
-            r.session = index[&r.login_session];
-            r.agent = sessions[r.session as usize].agent;
-        }
         states.sort_by_key(|r| (r.session, r.start_at, r.origin));
         let mut out: Vec<crate::model::rows::StateRow> = Vec::with_capacity(states.len());
         // The latest explicit end among the kept intervals of the current session.
@@ -222,16 +261,14 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
     }
 
     if let Some(mut segs) = ds.offhook.take() {
-        let before = segs.len();
-        segs.retain(|r| index.contains_key(&r.login_session));
-        ds.quality.warn_n(
-            "offhook: rows of a login session not in agent_sessions (ignored)",
-            (before - segs.len()) as u64,
+        attach(
+            &mut segs,
+            "offhook",
+            &index,
+            &sessions,
+            &mut ds.quality,
+            |r| (&r.login_session, &mut r.session, &mut r.agent),
         );
-        for r in &mut segs {
-            r.session = index[&r.login_session];
-            r.agent = sessions[r.session as usize].agent;
-        }
         segs.sort_by_key(|r| (r.session, r.start_at, r.origin));
         ds.offhook = Some(segs);
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::model::agents::{SessionSpan, StateTime};
 use crate::model::pool::Sym;
+use crate::model::queue::Entry;
 use crate::model::rows::State;
 use crate::reports::params::Params;
 use crate::reports::select::{entries_in_period, offered_agents, wrap};
@@ -126,6 +127,18 @@ impl Handling {
         self.wrap += o.wrap;
     }
 
+    /// Counts an entry that offered `agent` a leg: offered, and accepted with its ring, talk and
+    /// wrap-up when the agent answered it.
+    pub fn add(&mut self, ctx: &Ctx<'_>, e: &Entry, agent: Sym) {
+        self.offered += 1;
+        if let Some(a) = e.answer.filter(|a| a.agent == agent) {
+            self.accepted += 1;
+            self.ring += a.ring;
+            self.talk += a.talk;
+            self.wrap += wrap(ctx, e);
+        }
+    }
+
     /// `avg_ring_secs, att_secs, avg_wrap_secs, aht_secs`.
     pub fn averages(&self) -> [Cell; 4] {
         let n = self.accepted;
@@ -161,14 +174,7 @@ pub fn summary_activity(ctx: &Ctx<'_>, p: &Params) -> Table {
             if !p.agents.is_empty() && !p.agents.iter().any(|a| a == strings.get(agent)) {
                 continue;
             }
-            let h = handling.entry(agent).or_default();
-            h.offered += 1;
-            if let Some(a) = e.answer.filter(|a| a.agent == agent) {
-                h.accepted += 1;
-                h.ring += a.ring;
-                h.talk += a.talk;
-                h.wrap += wrap(ctx, e);
-            }
+            handling.entry(agent).or_default().add(ctx, e, agent);
         }
     }
     let mut agents: HashMap<Sym, (StateTime, Handling)> = HashMap::new();

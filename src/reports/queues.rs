@@ -11,7 +11,7 @@ use crate::model::queue::{Entry, Fate, Outcome};
 use crate::reports::agents::Handling;
 use crate::reports::params::Params;
 use crate::reports::select::{
-    entries_in_period, is_short, offered_agents, queue_rows, tenant_ok, wrap, ServiceRow,
+    entries_in_period, is_short, offered_agents, queue_rows, row_index, tenant_ok, wrap, ServiceRow,
 };
 use crate::reports::table::{avg, ident_cmp, max_cell, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
@@ -126,11 +126,7 @@ impl QueueAcc {
 /// The queue rows of the report and each one's accumulator, plus the TOTAL.
 pub fn queue_accs(ctx: &Ctx<'_>, p: &Params) -> (Vec<ServiceRow>, Vec<QueueAcc>, QueueAcc) {
     let rows = queue_rows(ctx, p);
-    let index: HashMap<Sym, usize> = rows
-        .iter()
-        .enumerate()
-        .filter_map(|(k, r)| r.sym.map(|s| (s, k)))
-        .collect();
+    let index = row_index(&rows);
     let entries = &ctx.facts.queue.entries;
     let mut accs = entries
         .par_iter()
@@ -255,11 +251,7 @@ pub fn queue_summary(ctx: &Ctx<'_>, p: &Params) -> Table {
 pub fn agent_queue_report(ctx: &Ctx<'_>, p: &Params) -> Table {
     let (rows, accs, _) = queue_accs(ctx, p);
     let strings = &ctx.ds.strings;
-    let index: HashMap<Sym, usize> = rows
-        .iter()
-        .enumerate()
-        .filter_map(|(k, r)| r.sym.map(|s| (s, k)))
-        .collect();
+    let index = row_index(&rows);
     let mut per_queue: Vec<HashMap<Sym, Handling>> = vec![HashMap::new(); rows.len()];
     let queue = &ctx.facts.queue;
     for e in entries_in_period(ctx, p, queue) {
@@ -267,14 +259,7 @@ pub fn agent_queue_report(ctx: &Ctx<'_>, p: &Params) -> Table {
             continue;
         };
         for agent in offered_agents(ctx, queue, e) {
-            let h = per_queue[k].entry(agent).or_default();
-            h.offered += 1;
-            if let Some(a) = e.answer.filter(|a| a.agent == agent) {
-                h.accepted += 1;
-                h.ring += a.ring;
-                h.talk += a.talk;
-                h.wrap += wrap(ctx, e);
-            }
+            per_queue[k].entry(agent).or_default().add(ctx, e, agent);
         }
     }
     let mut t = Table::new(

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::model::pool::Sym;
 use crate::reports::params::Params;
-use crate::reports::select::{entries_in_period, group_rows, offered_agents};
+use crate::reports::select::{entries_in_period, group_rows, offered_agents, row_index};
 use crate::reports::table::{avg, ident_cmp, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 
@@ -23,11 +23,7 @@ struct Acc {
 pub fn performance(ctx: &Ctx<'_>, p: &Params) -> Table {
     let rows = group_rows(ctx, p);
     let strings = &ctx.ds.strings;
-    let index: HashMap<Sym, usize> = rows
-        .iter()
-        .enumerate()
-        .filter_map(|(k, r)| r.sym.map(|s| (s, k)))
-        .collect();
+    let index = row_index(&rows);
     let mut groups = vec![Acc::default(); rows.len()];
     let mut members: Vec<HashMap<Sym, Acc>> = vec![HashMap::new(); rows.len()];
     let entries = &ctx.facts.groups;

@@ -123,6 +123,14 @@ pub fn group_rows(ctx: &Ctx<'_>, p: &Params) -> Vec<ServiceRow> {
         .collect()
 }
 
+/// Row positions by service symbol (rows whose number the dataset has never seen have none).
+pub fn row_index(rows: &[ServiceRow]) -> HashMap<Sym, usize> {
+    rows.iter()
+        .enumerate()
+        .filter_map(|(k, r)| r.sym.map(|s| (s, k)))
+        .collect()
+}
+
 /// An abandoned entry at or under an enabled short-abandon threshold.
 pub fn is_short(e: &Entry, short: i64) -> bool {
     e.outcome == Outcome::Abandoned && short > 0 && e.wait <= short

@@ -16,17 +16,6 @@ use crate::sample::sim::{Generated, LegRow};
 use crate::sample::world::World;
 use crate::time::{format_rfc3339, local_date, Ts};
 
-const TABLES: [&str; 8] = [
-    "cdr",
-    "agents",
-    "queues",
-    "ring_groups",
-    "not_ready_codes",
-    "agent_sessions",
-    "agent_states",
-    "offhook",
-];
-
 /// A cell before formatting.
 enum Val<'a> {
     S(&'a str),
@@ -447,7 +436,7 @@ fn clear_tables(out: &Path) -> Result<()> {
     for entry in entries {
         let entry = entry.map_err(io_err(out))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = TABLES.iter().any(|t| {
+        let ours = crate::input::TABLES.iter().any(|t| {
             name == *t
                 || name.strip_prefix(t).is_some_and(|rest| {
                     rest.starts_with('.') && crate::input::source::classify(&name).is_some()
