@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::config::{BuildConfig, Config, Layout, SampleConfig, ValidateConfig};
+use crate::config::{
+    BuildConfig, Config, Layout, RunConfig, RunMode, SampleConfig, ValidateConfig,
+};
 use crate::error::{Error, Result};
 use crate::input::LoadOptions;
 use crate::reports::params::{self, RawParams};
@@ -24,6 +26,64 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run every job due now (with catch-up); write reports and the report log.
+    #[command(after_help = "Example (nightly, from cron or a systemd timer):\n  \
+        pbx-report run --jobs /etc/pbx-report/jobs.toml --data /var/lib/pbx/export --out /srv/reports\n\n\
+        Each job fires at the times of its cron expression in its zone. A job already run fires the\n\
+        times missed since its last logged run (catch_up = latest: only the newest; all: each);\n\
+        a job never run fires its latest time. Running again with the same --now writes nothing.\n\
+        Exit status 1 when any report failed; the others are still written.")]
+    Run {
+        /// The job file (TOML or JSON).
+        #[arg(long, value_name = "FILE")]
+        jobs: PathBuf,
+        /// The dataset directory.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The output directory (reports and report_log.json).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// "Now" (default: the wall clock).
+        #[arg(long, value_name = "T")]
+        now: Option<String>,
+        /// Skip invalid rows, counting them by reason, instead of stopping at the first.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+    /// Produce every scheduled run whose fire time is in [from, to), as if each had run on time.
+    #[command(
+        after_help = "Example:\n  pbx-report backfill --jobs jobs.toml --data data --out reports \\\n    \
+        --from 2025-09-01T00:00:00+08:00 --to 2025-10-01T00:00:00+08:00 --job daily-queues"
+    )]
+    Backfill {
+        /// The job file (TOML or JSON).
+        #[arg(long, value_name = "FILE")]
+        jobs: PathBuf,
+        /// The dataset directory.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The output directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// First fire time included (RFC 3339 with an offset).
+        #[arg(long, value_name = "T")]
+        from: String,
+        /// Fire times before this (RFC 3339 with an offset).
+        #[arg(long, value_name = "T")]
+        to: String,
+        /// Only this job (repeatable; default: every active job).
+        #[arg(long = "job", value_name = "ID")]
+        job: Vec<String>,
+        /// Skip invalid rows, counting them by reason, instead of stopping at the first.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+    /// Check a job file, or list upcoming fires.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+    /// The report log of an output directory.
+    #[command(subcommand)]
+    Logs(LogsCommand),
     /// Compute one report for an explicit period.
     #[command(after_help = "Examples:\n  \
         pbx-report build --type QUEUESUMMARY --data samples/data --from 2025-11-03T00:00:00-05:00 \\\n      \
@@ -114,6 +174,55 @@ pub enum Command {
     },
 }
 
+/// `pbx-report jobs ...`.
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Parse and check a job file; one line per job; exit 2 listing every problem.
+    #[command(after_help = "Example:\n  pbx-report jobs validate --jobs samples/jobs.toml")]
+    Validate {
+        /// The job file (TOML or JSON).
+        #[arg(long, value_name = "FILE")]
+        jobs: PathBuf,
+    },
+    /// The next fires of each active job with the period each would cover (job's zone).
+    #[command(
+        after_help = "Example:\n  pbx-report jobs next --jobs samples/jobs.toml --after 2025-11-05T00:00:00Z --count 3"
+    )]
+    Next {
+        /// The job file (TOML or JSON).
+        #[arg(long, value_name = "FILE")]
+        jobs: PathBuf,
+        /// List fires after this (default: now).
+        #[arg(long, value_name = "T")]
+        after: Option<String>,
+        /// Fires per job.
+        #[arg(long, default_value_t = 5)]
+        count: usize,
+    },
+}
+
+/// `pbx-report logs ...`.
+#[derive(Debug, Subcommand)]
+pub enum LogsCommand {
+    /// List the report log, oldest first.
+    #[command(after_help = "Example:\n  pbx-report logs list --out reports")]
+    List {
+        /// The output directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Delete one log entry and its report file (the period is produced again by the next run
+    /// or backfill that covers it).
+    #[command(after_help = "Example:\n  pbx-report logs delete --out reports 3f2a9c0d1e2b4a5f")]
+    Delete {
+        /// The output directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The entry id (see `logs list`).
+        id: String,
+    },
+}
+
 /// `--format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
@@ -134,7 +243,60 @@ impl Cli {
     /// Checks the arguments and resolves them into a `Config`. `wall_clock` is "now" unless a
     /// `--now` says otherwise.
     pub fn into_config(self, wall_clock: Ts) -> Result<Config> {
+        let instant = |flag: &str, v: &str| {
+            parse_instant(v).map_err(|e| Error::usage(format!("{flag}: {e}")))
+        };
         Ok(match self.command {
+            Command::Run {
+                jobs,
+                data,
+                out,
+                now,
+                skip_bad_rows,
+            } => Config::Run(RunConfig {
+                jobs,
+                data,
+                out,
+                load: LoadOptions { skip_bad_rows },
+                mode: RunMode::Run {
+                    now: now.map_or(Ok(wall_clock), |t| instant("--now", &t))?,
+                },
+            }),
+            Command::Backfill {
+                jobs,
+                data,
+                out,
+                from,
+                to,
+                job,
+                skip_bad_rows,
+            } => {
+                let (from, to) = (instant("--from", &from)?, instant("--to", &to)?);
+                if to <= from {
+                    return Err(Error::usage(
+                        "the range is empty: --to must be after --from",
+                    ));
+                }
+                Config::Run(RunConfig {
+                    jobs,
+                    data,
+                    out,
+                    load: LoadOptions { skip_bad_rows },
+                    mode: RunMode::Backfill {
+                        from,
+                        to,
+                        only: job,
+                    },
+                })
+            }
+            Command::Jobs(JobsCommand::Validate { jobs }) => Config::JobsValidate { jobs },
+            Command::Jobs(JobsCommand::Next { jobs, after, count }) => Config::JobsNext {
+                jobs,
+                after: after.map_or(Ok(wall_clock), |t| instant("--after", &t))?,
+                count,
+            },
+            Command::Logs(LogsCommand::List { out }) => Config::LogsList { out },
+            Command::Logs(LogsCommand::Delete { out, id }) => Config::LogsDelete { out, id },
             Command::Build {
                 kind,
                 data,

@@ -14,6 +14,34 @@ use crate::time::Ts;
 pub enum Config {
     /// `build`: one ad-hoc report.
     Build(Box<BuildConfig>),
+    /// `run` and `backfill`: the due reports of a job file.
+    Run(RunConfig),
+    /// `jobs validate`: check a job file.
+    JobsValidate {
+        /// The job file.
+        jobs: PathBuf,
+    },
+    /// `jobs next`: upcoming fires.
+    JobsNext {
+        /// The job file.
+        jobs: PathBuf,
+        /// List fires after this.
+        after: Ts,
+        /// How many per job.
+        count: usize,
+    },
+    /// `logs list`.
+    LogsList {
+        /// The output directory.
+        out: PathBuf,
+    },
+    /// `logs delete`.
+    LogsDelete {
+        /// The output directory.
+        out: PathBuf,
+        /// The entry id.
+        id: String,
+    },
     /// `validate`: read everything, report counts, span and warnings.
     Validate(ValidateConfig),
     /// `sample`: write a synthetic dataset.
@@ -77,4 +105,38 @@ pub struct BuildConfig {
     pub out: Option<PathBuf>,
     /// Warnings found while checking the parameters.
     pub warnings: Vec<String>,
+}
+
+/// What a run produces.
+#[derive(Debug, Clone)]
+pub enum RunMode {
+    /// Every job due at `now`, with catch-up.
+    Run {
+        /// "Now".
+        now: Ts,
+    },
+    /// Every scheduled fire in `[from, to)`, as if each had run on time.
+    Backfill {
+        /// First instant.
+        from: Ts,
+        /// End (exclusive).
+        to: Ts,
+        /// Only these job ids (empty: all).
+        only: Vec<String>,
+    },
+}
+
+/// `pbx-report run` / `backfill`.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// The job file.
+    pub jobs: PathBuf,
+    /// The dataset directory.
+    pub data: PathBuf,
+    /// The output directory.
+    pub out: PathBuf,
+    /// Reading options.
+    pub load: LoadOptions,
+    /// Run or backfill.
+    pub mode: RunMode,
 }

@@ -76,6 +76,8 @@ pub enum Error {
         /// The cause.
         source: io::Error,
     },
+    /// Some reports of a run failed (each was reported as it failed) (exit 1).
+    JobsFailed(usize),
     /// An output file could not be written (exit 1).
     Write {
         /// The file.
@@ -145,6 +147,13 @@ impl fmt::Display for Error {
                 None => write!(f, "{}: cannot read the file", path.display()),
             },
             Error::Write { path, .. } => write!(f, "{}: cannot write the file", path.display()),
+            Error::JobsFailed(n) => {
+                write!(
+                    f,
+                    "{n} report{} failed (see above); the others were written",
+                    if *n == 1 { "" } else { "s" }
+                )
+            }
         }
     }
 }

@@ -10,11 +10,13 @@ pub mod config;
 pub mod decimal;
 pub mod error;
 pub mod input;
+pub mod jobs;
 pub mod model;
 pub mod output;
 pub mod render;
 pub mod reports;
 pub mod sample;
+pub mod schedule;
 pub mod time;
 
 use std::io::Write;
@@ -26,6 +28,11 @@ use error::Result;
 pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     match config {
         Config::Build(c) => commands::build::run(&c, out, err),
+        Config::Run(c) => commands::run::run(&c, out, err),
+        Config::JobsValidate { jobs } => commands::jobs::validate(&jobs, out),
+        Config::JobsNext { jobs, after, count } => commands::jobs::next(&jobs, after, count, out),
+        Config::LogsList { out: dir } => commands::logs::list(&dir, out),
+        Config::LogsDelete { out: dir, id } => commands::logs::delete(&dir, &id, out),
         Config::Validate(c) => commands::validate::run(&c, out),
         Config::Sample(c) => commands::sample::run(&c, out),
     }

@@ -2,11 +2,26 @@
 
 pub mod csv;
 
+use crate::error::{Error, Result};
+use crate::reports::table::Table;
+
+/// Renders a table in a format.
+pub fn render(table: &Table, format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Csv => Ok(csv::render(table)),
+        Format::Html => Err(Error::usage(
+            "HTML output is not available yet; use format CSV",
+        )),
+    }
+}
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
     /// CSV: header row, comma, LF, UTF-8 without BOM, quoting only where needed.
     Csv,
+    /// A self-contained HTML page.
+    Html,
 }
 
 impl Format {
@@ -14,6 +29,15 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::Csv => "csv",
+            Format::Html => "html",
+        }
+    }
+
+    /// The name in job files and the report log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Html => "HTML",
         }
     }
 }

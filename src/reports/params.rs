@@ -316,6 +316,12 @@ pub fn parse(kind: ReportKind, raw: &RawParams) -> Result<(Params, Vec<String>),
 }
 
 fn set(p: &mut Params, name: &str, v: &RawValue) -> Result<(), String> {
+    // The PBX's own job export writes unused parameters as empty strings: not given.
+    if matches!(v, RawValue::Json(Value::Null))
+        || matches!(v, RawValue::Json(Value::String(s)) if s.trim().is_empty())
+    {
+        return Ok(());
+    }
     match name {
         "time_range" => p.time_range = time_range(&scalar(v)?)?,
         "from" => p.from = Some(parse_instant(&scalar(v)?)?),

@@ -3,4 +3,5 @@
 mod build;
 mod harness;
 mod reconcile;
+mod run;
 mod validate;

@@ -1,0 +1,623 @@
+//! Report-job files (SPEC §5.1): TOML `[[job]]` tables or JSON (`{"jobs": [...]}`, a bare array,
+//! or the API's `{"count": N, "items": [...]}`), checked field by field with every problem
+//! reported at once.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::render::Format;
+use crate::reports::params::{self, Params, RawParams, TimeRange};
+use crate::reports::ReportKind;
+use crate::schedule::Schedule;
+use crate::time::{parse_instant, parse_zone, Ts};
+
+/// What a run does with fires missed while it was not running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatchUp {
+    /// Only the newest missed fire.
+    Latest,
+    /// Every missed fire, oldest first.
+    All,
+}
+
+/// One checked report job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Unique id (default: the schedule name as a slug).
+    pub id: String,
+    /// `schedule_name`.
+    pub schedule_name: String,
+    /// `type`.
+    pub kind: ReportKind,
+    /// `format`.
+    pub format: Format,
+    /// `cron_expr` as written.
+    pub cron_expr: String,
+    /// The parsed schedule in the job's zone.
+    pub schedule: Schedule,
+    /// `time_zone` / `timezone` (default UTC).
+    pub tz: Tz,
+    /// No run fires before this.
+    pub start_time: Option<Ts>,
+    /// No run fires at or after this.
+    pub end_time: Option<Ts>,
+    /// `active` (default true).
+    pub active: bool,
+    /// `recipients`, as written.
+    pub recipients: String,
+    /// `catch_up` (default latest).
+    pub catch_up: CatchUp,
+    /// Checked parameters.
+    pub params: Params,
+    /// Parameter warnings (ignored keys).
+    pub warnings: Vec<String>,
+}
+
+impl Job {
+    /// Is a fire time inside the job's start/end window?
+    pub fn in_window(&self, fire: Ts) -> bool {
+        self.start_time.is_none_or(|s| fire >= s) && self.end_time.is_none_or(|e| fire < e)
+    }
+}
+
+/// One job as written: its fields with the line each stands on, where the format gives one.
+struct RawJob {
+    line: Option<u64>,
+    fields: Vec<(String, Value, Option<u64>)>,
+}
+
+const FIELDS: [&str; 15] = [
+    "id",
+    "schedule_name",
+    "type",
+    "format",
+    "cron_expr",
+    "time_zone",
+    "timezone",
+    "start_time",
+    "end_time",
+    "active",
+    "recipients",
+    "catch_up",
+    "params",
+    // Read-only fields of the API's job list, accepted so an export runs as is.
+    "create_time",
+    "last_run_time",
+];
+
+/// Reads and checks a job file; every problem is reported, each with its job, field and line.
+pub fn load(path: &Path) -> Result<Vec<Job>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
+        path: path.to_path_buf(),
+        line: None,
+        message: format!("cannot read the job file: {e}"),
+    })?;
+    let raw = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        read_toml(path, &text)?
+    } else {
+        read_json(path, &text)?
+    };
+    check(path, raw)
+}
+
+fn line_of(text: &str, offset: usize) -> u64 {
+    text[..offset.min(text.len())].matches('\n').count() as u64 + 1
+}
+
+fn toml_to_json(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+type SpannedTable = BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TomlFile {
+    #[serde(default)]
+    job: Vec<toml::Spanned<SpannedTable>>,
+}
+
+fn read_toml(path: &Path, text: &str) -> Result<Vec<RawJob>> {
+    let file: TomlFile = toml::from_str(text).map_err(|e| Error::Config {
+        path: path.to_path_buf(),
+        line: e.span().map(|s| line_of(text, s.start)),
+        message: format!("malformed job file: {}", e.message().trim_end()),
+    })?;
+    Ok(file
+        .job
+        .into_iter()
+        .map(|job| {
+            let line = Some(line_of(text, job.span().start));
+            let fields = job
+                .into_inner()
+                .into_iter()
+                .map(|(k, v)| {
+                    let l = Some(line_of(text, k.span().start));
+                    (k.into_inner(), toml_to_json(v.into_inner()), l)
+                })
+                .collect();
+            RawJob { line, fields }
+        })
+        .collect())
+}
+
+fn read_json(path: &Path, text: &str) -> Result<Vec<RawJob>> {
+    let fail = |line: Option<u64>, message: String| Error::Config {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| fail(Some(e.line() as u64), format!("malformed job file: {e}")))?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(mut o) => match (o.remove("jobs"), o.remove("items")) {
+            (Some(Value::Array(items)), None) | (None, Some(Value::Array(items))) => items,
+            _ => return Err(fail(
+                None,
+                "expected {\"jobs\": [...]}, {\"count\": N, \"items\": [...]} or an array of jobs"
+                    .into(),
+            )),
+        },
+        _ => return Err(fail(None, "expected an array of jobs".into())),
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Object(o) => Ok(RawJob {
+                line: None,
+                fields: o.into_iter().map(|(k, v)| (k, v, None)).collect(),
+            }),
+            _ => Err(fail(None, format!("job #{} is not an object", i + 1))),
+        })
+        .collect()
+}
+
+/// A slug of a schedule name: lower case, runs of other characters as one `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+fn check(path: &Path, raw: Vec<RawJob>) -> Result<Vec<Job>> {
+    let mut errors = Vec::new();
+    let mut jobs = Vec::new();
+    let mut ids = HashSet::new();
+    for (n, r) in raw.into_iter().enumerate() {
+        let (id, line, checked) = check_job(path, n, r);
+        if !id.is_empty() && !ids.insert(id.clone()) {
+            errors.push(Error::Config {
+                path: path.to_path_buf(),
+                line,
+                message: format!("job \"{id}\": field \"id\": the id is used by an earlier job"),
+            });
+        }
+        match checked {
+            Ok(job) => jobs.push(job),
+            Err(mut list) => errors.append(&mut list),
+        }
+    }
+    match errors.len() {
+        0 => Ok(jobs),
+        1 => Err(errors.pop().expect("one error")),
+        _ => Err(Error::ConfigList(errors)),
+    }
+}
+
+fn text(v: &Value) -> std::result::Result<String, String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Ok(String::new()),
+        _ => Err("expected a string".into()),
+    }
+}
+
+/// Checks one job; returns its id (possibly derived) and the line of its `id` field as well, so
+/// duplicates are found even among jobs with other problems.
+fn check_job(
+    path: &Path,
+    n: usize,
+    r: RawJob,
+) -> (String, Option<u64>, std::result::Result<Job, Vec<Error>>) {
+    let fields: BTreeMap<String, (Value, Option<u64>)> =
+        r.fields.into_iter().map(|(k, v, l)| (k, (v, l))).collect();
+    let get = |k: &str| fields.get(k).map(|(v, _)| v).filter(|v| !v.is_null());
+    let schedule_name = get("schedule_name")
+        .and_then(|v| text(v).ok())
+        .unwrap_or_default();
+    let id = match get("id") {
+        Some(v) => text(v).unwrap_or_default(),
+        None => slug(&schedule_name),
+    };
+    let label = if id.is_empty() {
+        format!("#{}", n + 1)
+    } else {
+        id.clone()
+    };
+    let id_line = fields.get("id").and_then(|(_, l)| *l).or(r.line);
+    let mut errors = Vec::new();
+    let mut fail = |field: &str, message: String| {
+        let line = fields.get(field).and_then(|(_, l)| *l).or(r.line);
+        errors.push(Error::Config {
+            path: PathBuf::from(path),
+            line,
+            message: format!("job \"{label}\": field \"{field}\": {message}"),
+        });
+    };
+    for k in fields.keys() {
+        if !FIELDS.contains(&k.as_str()) {
+            fail(
+                k,
+                format!("unknown field (fields are: {})", FIELDS[..13].join(", ")),
+            );
+        }
+    }
+    if id.is_empty() {
+        fail("id", "a job needs an id or a schedule_name".into());
+    }
+    let kind = match get("type").map(text) {
+        Some(Ok(t)) => ReportKind::parse(&t).map_err(|e| fail("type", e)).ok(),
+        Some(Err(e)) => {
+            fail("type", e);
+            None
+        }
+        None => {
+            fail("type", "is required".into());
+            None
+        }
+    };
+    let format = match get("format").map(text) {
+        None => Some(Format::Csv),
+        Some(Ok(t)) => match t.to_ascii_uppercase().as_str() {
+            "CSV" => Some(Format::Csv),
+            "HTML" => Some(Format::Html),
+            _ => {
+                fail("format", format!("\"{t}\" is not CSV or HTML"));
+                None
+            }
+        },
+        Some(Err(e)) => {
+            fail("format", e);
+            None
+        }
+    };
+    let zone = match (get("time_zone"), get("timezone")) {
+        (Some(a), Some(b)) if a != b => {
+            fail("timezone", "time_zone and timezone disagree".into());
+            None
+        }
+        (Some(v), _) | (None, Some(v)) => {
+            let key = if get("time_zone").is_some() {
+                "time_zone"
+            } else {
+                "timezone"
+            };
+            text(v)
+                .and_then(|t| parse_zone(&t))
+                .map_err(|e| fail(key, e))
+                .ok()
+        }
+        (None, None) => Some(Tz::UTC),
+    };
+    let schedule = match (get("cron_expr").map(text), zone) {
+        (Some(Ok(expr)), Some(tz)) => Schedule::parse(&expr, tz)
+            .map(|s| (expr, s))
+            .map_err(|e| fail("cron_expr", e))
+            .ok(),
+        (Some(Err(e)), _) => {
+            fail("cron_expr", e);
+            None
+        }
+        (None, _) => {
+            fail("cron_expr", "is required".into());
+            None
+        }
+        (Some(Ok(_)), None) => None,
+    };
+    let mut instant = |key: &str| -> Option<Ts> {
+        let v = get(key)?;
+        text(v)
+            .and_then(|t| parse_instant(&t))
+            .map_err(|e| fail(key, e))
+            .ok()
+    };
+    let (start_time, end_time) = (instant("start_time"), instant("end_time"));
+    if let (Some(s), Some(e)) = (start_time, end_time) {
+        if e <= s {
+            fail("end_time", "is not after start_time".into());
+        }
+    }
+    let active = match get("active") {
+        None => true,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            fail("active", "expected true or false".into());
+            true
+        }
+    };
+    let recipients = get("recipients")
+        .map(text)
+        .transpose()
+        .map_err(|e| fail("recipients", e))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let catch_up = match get("catch_up").map(text) {
+        None => CatchUp::Latest,
+        Some(Ok(t)) if t.eq_ignore_ascii_case("latest") => CatchUp::Latest,
+        Some(Ok(t)) if t.eq_ignore_ascii_case("all") => CatchUp::All,
+        Some(Ok(t)) => {
+            fail("catch_up", format!("\"{t}\" is not latest or all"));
+            CatchUp::Latest
+        }
+        Some(Err(e)) => {
+            fail("catch_up", e);
+            CatchUp::Latest
+        }
+    };
+    let params = match (kind, get("params")) {
+        (Some(kind), p) => {
+            let mut raw = RawParams::default();
+            match p {
+                None => {}
+                Some(Value::Object(o)) => raw.extend_json(o),
+                Some(_) => fail("params", "expected a table of parameters".into()),
+            }
+            match params::parse(kind, &raw) {
+                Ok((p, w))
+                    if p.time_range == TimeRange::Custom
+                        && (p.from.is_none() || p.to.is_none()) =>
+                {
+                    fail(
+                        "params",
+                        "time_range CUSTOM needs \"from\" and \"to\"".into(),
+                    );
+                    Some((p, w))
+                }
+                Ok((p, w)) if p.time_range == TimeRange::Custom && p.to <= p.from => {
+                    fail("params", "\"to\" is not after \"from\"".into());
+                    Some((p, w))
+                }
+                Ok(pw) => Some(pw),
+                Err(e) => {
+                    fail("params", e);
+                    None
+                }
+            }
+        }
+        (None, _) => None,
+    };
+    let checked = match (kind, format, schedule, zone, params) {
+        (
+            Some(kind),
+            Some(format),
+            Some((cron_expr, schedule)),
+            Some(tz),
+            Some((params, warnings)),
+        ) if errors.is_empty() => Ok(Job {
+            id: id.clone(),
+            schedule_name,
+            kind,
+            format,
+            cron_expr,
+            schedule,
+            tz,
+            start_time,
+            end_time,
+            active,
+            recipients,
+            catch_up,
+            params,
+            warnings,
+        }),
+        _ => {
+            // A job's problems in the order of the file.
+            errors.sort_by_key(|e| match e {
+                Error::Config { line, .. } => *line,
+                _ => None,
+            });
+            Err(errors)
+        }
+    };
+    (id, id_line, checked)
+}
+
+/// Builds the `params` object of a job from a JSON map (for tests and tools).
+pub fn params_object(pairs: &[(&str, Value)]) -> Map<String, Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), v.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(name: &str, text: &str) -> Result<Vec<Job>> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        load(&p).map_err(|e| match e {
+            // Show paths relative to the temp dir in assertions.
+            Error::ConfigList(list) => {
+                Error::ConfigList(list.into_iter().map(|e| strip(e, dir.path())).collect())
+            }
+            e => strip(e, dir.path()),
+        })
+    }
+
+    fn strip(e: Error, dir: &Path) -> Error {
+        match e {
+            Error::Config {
+                path,
+                line,
+                message,
+            } => Error::Config {
+                path: path.strip_prefix(dir).unwrap_or(&path).to_path_buf(),
+                line,
+                message,
+            },
+            e => e,
+        }
+    }
+
+    const GOOD: &str = r#"
+[[job]]
+id = "daily-queues"
+schedule_name = "Daily queue summary"
+type = "QUEUESUMMARY"
+format = "html"
+cron_expr = "1 0 * * *"
+time_zone = "Asia/Shanghai"
+start_time = "2025-01-01T00:00:00+08:00"
+recipients = "ops@example.com;lead@example.com"
+catch_up = "all"
+[job.params]
+time_range = "YESTERDAY"
+queues = { "8000" = 20, "8001" = 30 }
+
+[[job]]
+schedule_name = "Weekly calls: all"
+type = "dailystatistics"
+cron_expr = "2 1 * * 2"
+timezone = "Europe/Paris"
+active = false
+"#;
+
+    #[test]
+    fn toml_jobs_with_defaults() {
+        let jobs = load_text("jobs.toml", GOOD).unwrap();
+        assert_eq!(jobs.len(), 2);
+        let a = &jobs[0];
+        assert_eq!(
+            (a.id.as_str(), a.kind, a.format, a.catch_up),
+            (
+                "daily-queues",
+                ReportKind::QueueSummary,
+                Format::Html,
+                CatchUp::All
+            )
+        );
+        assert_eq!(
+            a.params.queues,
+            vec![("8000".into(), Some(20)), ("8001".into(), Some(30))]
+        );
+        let b = &jobs[1];
+        assert_eq!(b.id, "weekly-calls-all", "a slug of the schedule name");
+        assert_eq!(
+            (b.format, b.active, b.tz, b.catch_up),
+            (Format::Csv, false, Tz::Europe__Paris, CatchUp::Latest)
+        );
+    }
+
+    #[test]
+    fn the_api_job_list_shape() {
+        let json = r#"{"count": 1, "items": [{"id": "7", "type": "CALLLOGS", "format": "CSV", "schedule_name": "Logs",
+            "create_time": "2025-01-01T00:00:00Z", "cron_expr": "1 0 * * *", "active": true, "time_zone": "UTC",
+            "recipients": "", "last_run_time": "2025-01-02T00:01:00Z",
+            "params": {"status": "NONE", "direction": "NONE", "from": "", "to": "", "time_range": "YESTERDAY"}}]}"#;
+        let jobs = load_text("jobs.json", json).unwrap();
+        assert_eq!(jobs[0].id, "7");
+        assert!(load_text(
+            "jobs.json",
+            r#"{"jobs": [{"id": "a", "type": "CALLLOGS", "cron_expr": "@daily"}]}"#
+        )
+        .is_ok());
+        assert!(load_text(
+            "jobs.json",
+            r#"[{"id": "a", "type": "CALLLOGS", "cron_expr": "@daily"}]"#
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn every_problem_at_once_with_lines() {
+        let bad = r#"
+[[job]]
+id = "a"
+type = "QUEUESUMMARY"
+cron_expr = "0 0 0 * * *"
+time_zon = "UTC"
+
+[[job]]
+id = "b"
+type = "NOPE"
+cron_expr = "1 0 * * *"
+timezone = "Mars/Base"
+[job.params]
+sla = 20
+
+[[job]]
+id = "a"
+type = "CALLLOGS"
+cron_expr = "1 0 * * *"
+"#;
+        let e = load_text("jobs.toml", bad).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let text = e.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "5 problems", "{text}");
+        assert!(lines.contains(&"  jobs.toml:6: job \"a\": field \"time_zon\": unknown field (fields are: id, schedule_name, type, format, cron_expr, time_zone, timezone, start_time, end_time, active, recipients, catch_up, params)"), "{text}");
+        assert!(lines.contains(&"  jobs.toml:5: job \"a\": field \"cron_expr\": \"0 0 0 * * *\" has 6 fields; a cron expression has exactly 5 (minute hour day month weekday)"), "{text}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(
+                "  jobs.toml:10: job \"b\": field \"type\": unknown report type \"NOPE\""
+            )),
+            "{text}"
+        );
+        assert!(lines.contains(&"  jobs.toml:12: job \"b\": field \"timezone\": unknown time zone \"Mars/Base\" (use an IANA name such as Europe/Paris)"), "{text}");
+        assert!(
+            lines.contains(
+                &"  jobs.toml:17: job \"a\": field \"id\": the id is used by an earlier job"
+            ),
+            "{text}"
+        );
+        let e = load_text("jobs.toml", "[[job]\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("jobs.toml:1: malformed job file"),
+            "{e}"
+        );
+        let e = load_text("jobs.json", "{\"jobs\": [\n{\"id\": }]}").unwrap_err();
+        assert!(
+            e.to_string().starts_with("jobs.json:2: malformed job file"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn custom_ranges_need_from_and_to() {
+        let t = "[[job]]\nid = \"c\"\ntype = \"CALLLOGS\"\ncron_expr = \"@daily\"\n[job.params]\ntime_range = \"CUSTOM\"\nfrom = \"2025-01-01T00:00:00Z\"\n";
+        let e = load_text("jobs.toml", t).unwrap_err().to_string();
+        assert!(
+            e.contains("field \"params\": time_range CUSTOM needs \"from\" and \"to\""),
+            "{e}"
+        );
+        assert_eq!(slug("  Daily Queue -- Summary!"), "daily-queue-summary");
+    }
+}
