@@ -228,6 +228,8 @@ pub enum LogsCommand {
 pub enum FormatArg {
     /// Comma-separated values.
     Csv,
+    /// A self-contained HTML page with charts.
+    Html,
 }
 
 /// `--layout`.
@@ -303,7 +305,7 @@ impl Cli {
                 from,
                 to,
                 tz,
-                format: FormatArg::Csv,
+                format,
                 param,
                 params_file,
                 request,
@@ -385,6 +387,10 @@ impl Cli {
                     period,
                     now,
                     out: output,
+                    format: match format {
+                        FormatArg::Csv => crate::render::Format::Csv,
+                        FormatArg::Html => crate::render::Format::Html,
+                    },
                     warnings,
                 }))
             }

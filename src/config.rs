@@ -103,6 +103,8 @@ pub struct BuildConfig {
     pub now: Ts,
     /// `-o FILE`, else stdout.
     pub out: Option<PathBuf>,
+    /// Output format.
+    pub format: crate::render::Format,
     /// Warnings found while checking the parameters.
     pub warnings: Vec<String>,
 }

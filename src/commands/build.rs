@@ -32,7 +32,16 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     };
     let table = compute(&ctx, &c.request)?;
     report_quality(&ds, err).map_err(stderr)?;
-    let bytes = render::csv::render(&table);
+    let meta = render::Meta {
+        from: c.period.from,
+        to: c.period.to,
+        tz: c.period.tz,
+        schedule_name: None,
+        generated: c.now,
+        params: &c.request.params,
+        quality: &ds.quality,
+    };
+    let bytes = render::render(&table, c.format, &meta);
     match &c.out {
         Some(path) => write_atomic(path, &bytes),
         None => out.write_all(&bytes).map_err(|source| Error::Write {

@@ -193,7 +193,16 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
                 criteria: None,
             };
             let table = compute(&ctx, &req)?;
-            let bytes = render::render(&table, job.format)?;
+            let meta = render::Meta {
+                from: p.from,
+                to: p.to,
+                tz: job.tz,
+                schedule_name: Some(&job.schedule_name),
+                generated: p.fire,
+                params: &job.params,
+                quality: &ds.quality,
+            };
+            let bytes = render::render(&table, job.format, &meta);
             Ok((bytes, table.row_count() as u64))
         })
         .collect();

@@ -1,19 +1,11 @@
 //! Rendering is pure: a `Table` in, bytes out. The `output` module does the writing.
 
+pub mod chart;
 pub mod csv;
+pub mod html;
 
-use crate::error::{Error, Result};
 use crate::reports::table::Table;
-
-/// Renders a table in a format.
-pub fn render(table: &Table, format: Format) -> Result<Vec<u8>> {
-    match format {
-        Format::Csv => Ok(csv::render(table)),
-        Format::Html => Err(Error::usage(
-            "HTML output is not available yet; use format CSV",
-        )),
-    }
-}
+pub use html::Meta;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,5 +31,13 @@ impl Format {
             Format::Csv => "CSV",
             Format::Html => "HTML",
         }
+    }
+}
+
+/// Renders a table in a format (CSV ignores the page metadata).
+pub fn render(table: &Table, format: Format, meta: &Meta<'_>) -> Vec<u8> {
+    match format {
+        Format::Csv => csv::render(table),
+        Format::Html => html::render(table, meta),
     }
 }

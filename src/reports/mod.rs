@@ -4,6 +4,7 @@
 mod agents;
 mod calls;
 mod histograms;
+pub mod notes;
 pub mod params;
 mod queues;
 mod ring_groups;

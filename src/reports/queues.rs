@@ -226,7 +226,7 @@ pub fn queue_summary(ctx: &Ctx<'_>, p: &Params) -> Table {
             Cell::Int(a.short),
             Cell::Int(a.exited),
             Cell::Int(a.callbacks),
-            r.map_or(Cell::Empty, |r| Cell::Secs(r.sla)),
+            r.map_or(Cell::Empty, |r| Cell::Int(r.sla)),
             Cell::Int(a.within_sla),
             pct(a.within_sla, a.offered()),
             pct(a.abandoned, a.offered()),

@@ -2,6 +2,7 @@
 
 mod build;
 mod harness;
+mod html;
 mod reconcile;
 mod run;
 mod validate;

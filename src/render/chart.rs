@@ -1,0 +1,361 @@
+//! Inline SVG bar charts with axes, labels and a legend: grouped or stacked, vertical (time and
+//! bucket dimensions) or horizontal (long lists of agents or queues). Pure and deterministic.
+
+use std::fmt::Write;
+
+/// How series share a category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Side by side.
+    Grouped,
+    /// On top of each other.
+    Stacked,
+}
+
+/// Where categories go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    /// Categories along the x axis.
+    Vertical,
+    /// Categories down the y axis (one row each).
+    Horizontal,
+}
+
+/// What the values measure (for tick labels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Plain counts.
+    Count,
+    /// Seconds, labelled as h:mm.
+    Seconds,
+    /// Hundredths of a percent (`6667` is 66.67 %), axis 0–100 %.
+    Percent,
+}
+
+/// One chart.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// Title (also the SVG `<title>`).
+    pub title: String,
+    /// Category labels.
+    pub categories: Vec<String>,
+    /// Series: name and one value per category.
+    pub series: Vec<(String, Vec<i64>)>,
+    /// Grouped or stacked.
+    pub layout: Layout,
+    /// Vertical or horizontal.
+    pub orientation: Orientation,
+    /// The values' unit.
+    pub unit: Unit,
+}
+
+/// Colour-blind-safe (Okabe–Ito).
+const COLORS: [&str; 8] = [
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999",
+];
+
+/// Escapes text for SVG.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A tick step of 1, 2 or 5 × 10^k (counts) or a round duration (seconds) at least `raw`.
+fn step(raw: f64, unit: Unit) -> f64 {
+    if unit == Unit::Seconds {
+        const STEPS: [f64; 14] = [
+            1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0,
+            28800.0, 86400.0,
+        ];
+        return STEPS
+            .iter()
+            .copied()
+            .find(|&s| s >= raw)
+            .unwrap_or_else(|| (raw / 86400.0).ceil() * 86400.0);
+    }
+    let raw = raw.max(1.0);
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * mag)
+}
+
+fn tick_label(v: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Count => format!("{v:.0}"),
+        Unit::Percent => format!("{:.0}%", v / 100.0),
+        Unit::Seconds => {
+            let s = v as i64;
+            if s % 60 != 0 {
+                format!("{s}s")
+            } else {
+                format!("{}:{:02}", s / 3600, (s % 3600) / 60)
+            }
+        }
+    }
+}
+
+fn value_label(v: i64, unit: Unit) -> String {
+    match unit {
+        Unit::Count => v.to_string(),
+        Unit::Percent => crate::reports::table::hundredths(v) + "%",
+        Unit::Seconds => crate::render::html::duration(v),
+    }
+}
+
+/// The chart as an inline `<svg>` element. `id` must be unique in the page.
+pub fn svg(c: &Chart, id: &str) -> String {
+    let n = c.categories.len().max(1);
+    let totals: Vec<i64> = (0..n)
+        .map(|k| match c.layout {
+            Layout::Stacked => c
+                .series
+                .iter()
+                .map(|(_, v)| v.get(k).copied().unwrap_or(0).max(0))
+                .sum(),
+            Layout::Grouped => c
+                .series
+                .iter()
+                .map(|(_, v)| v.get(k).copied().unwrap_or(0))
+                .max()
+                .unwrap_or(0),
+        })
+        .collect();
+    let max = match c.unit {
+        Unit::Percent => 10_000.0,
+        _ => totals.iter().copied().max().unwrap_or(0).max(1) as f64,
+    };
+    let step = if c.unit == Unit::Percent {
+        2_500.0
+    } else {
+        step(max / 5.0, c.unit)
+    };
+    let top = (max / step).ceil().max(1.0) * step;
+    let horizontal = c.orientation == Orientation::Horizontal;
+    let label_w = if horizontal {
+        c.categories
+            .iter()
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 28) as f64
+            * 6.5
+            + 10.0
+    } else {
+        56.0
+    };
+    let (width, legend_h) = (760.0, 22.0);
+    let (left, right, top_m) = (label_w, 16.0, 34.0 + legend_h);
+    let (plot_w, plot_h, bottom) = if horizontal {
+        (width - left - right, n as f64 * 18.0, 36.0)
+    } else {
+        let rotate = n > 8;
+        (
+            width - left - right,
+            240.0,
+            if rotate { 78.0 } else { 36.0 },
+        )
+    };
+    let height = top_m + plot_h + bottom;
+    let mut s = String::with_capacity(4096);
+    let title = escape(&c.title);
+    let _ = write!(
+        s,
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-t\" viewBox=\"0 0 {width:.0} {height:.0}\" \
+         width=\"{width:.0}\" height=\"{height:.0}\"><title id=\"{id}-t\">{title}</title>"
+    );
+    let _ = write!(
+        s,
+        "<text class=\"ct\" x=\"{left:.1}\" y=\"16\">{title}</text>"
+    );
+    // Legend.
+    let mut lx = left;
+    for (i, (name, _)) in c.series.iter().enumerate() {
+        let color = COLORS[i % COLORS.len()];
+        let _ = write!(
+            s,
+            "<rect x=\"{lx:.1}\" y=\"24\" width=\"10\" height=\"10\" fill=\"{color}\"/><text class=\"lg\" x=\"{:.1}\" y=\"33\">{}</text>",
+            lx + 14.0,
+            escape(name)
+        );
+        lx += 24.0 + name.chars().count() as f64 * 6.5;
+    }
+    // Grid and value axis.
+    let ticks = (top / step).round() as i64;
+    for t in 0..=ticks {
+        let v = t as f64 * step;
+        let label = tick_label(v, c.unit);
+        if horizontal {
+            let x = left + v / top * plot_w;
+            let _ = write!(
+                s,
+                "<line class=\"grid\" x1=\"{x:.1}\" y1=\"{top_m:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/><text class=\"tk\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{label}</text>",
+                top_m + plot_h,
+                top_m + plot_h + 14.0
+            );
+        } else {
+            let y = top_m + plot_h - v / top * plot_h;
+            let _ = write!(
+                s,
+                "<line class=\"grid\" x1=\"{left:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/><text class=\"tk\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{label}</text>",
+                left + plot_w,
+                left - 6.0,
+                y + 4.0
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        "<line class=\"axis\" x1=\"{left:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>",
+        top_m + plot_h,
+        left + plot_w,
+        top_m + plot_h
+    );
+    // Bars and category labels.
+    let band = if horizontal {
+        plot_h / n as f64
+    } else {
+        plot_w / n as f64
+    };
+    let every = if horizontal { 1 } else { n.div_ceil(24) };
+    for (k, cat) in c.categories.iter().enumerate() {
+        let base = k as f64 * band;
+        let mut acc = 0i64;
+        let groups = c.series.len().max(1) as f64;
+        for (i, (name, values)) in c.series.iter().enumerate() {
+            let v = values.get(k).copied().unwrap_or(0).max(0);
+            let color = COLORS[i % COLORS.len()];
+            let (start, len, offset, thick) = match c.layout {
+                Layout::Stacked => (acc as f64, v as f64, base + band * 0.2, band * 0.6),
+                Layout::Grouped => (
+                    0.0,
+                    v as f64,
+                    base + band * 0.1 + i as f64 * band * 0.8 / groups,
+                    band * 0.8 / groups,
+                ),
+            };
+            acc += v;
+            if v == 0 {
+                continue;
+            }
+            let tip = format!(
+                "{}: {} {}",
+                escape(cat),
+                escape(name),
+                value_label(v, c.unit)
+            );
+            let (x, y, w, h) = if horizontal {
+                (
+                    left + start / top * plot_w,
+                    top_m + offset,
+                    len / top * plot_w,
+                    thick,
+                )
+            } else {
+                let h = len / top * plot_h;
+                (
+                    left + offset,
+                    top_m + plot_h - start / top * plot_h - h,
+                    thick,
+                    h,
+                )
+            };
+            let _ = write!(s, "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{color}\"><title>{tip}</title></rect>");
+        }
+        if k % every != 0 {
+            continue;
+        }
+        let label = escape(cat);
+        if horizontal {
+            let y = top_m + base + band / 2.0 + 4.0;
+            let _ = write!(
+                s,
+                "<text class=\"tk\" x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{label}</text>",
+                left - 6.0
+            );
+        } else if n > 8 {
+            let x = left + base + band / 2.0;
+            let y = top_m + plot_h + 12.0;
+            let _ = write!(
+                s,
+                "<text class=\"tk\" x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\" transform=\"rotate(-40 {x:.1} {y:.1})\">{label}</text>"
+            );
+        } else {
+            let _ = write!(
+                s,
+                "<text class=\"tk\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{label}</text>",
+                left + base + band / 2.0,
+                top_m + plot_h + 14.0
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(layout: Layout, orientation: Orientation, unit: Unit) -> Chart {
+        Chart {
+            title: "Calls <by> day".into(),
+            categories: vec!["Mon".into(), "Tue & Wed".into()],
+            series: vec![
+                ("answered".into(), vec![3, 5]),
+                ("not answered".into(), vec![1, 0]),
+            ],
+            layout,
+            orientation,
+            unit,
+        }
+    }
+
+    #[test]
+    fn an_accessible_self_contained_chart() {
+        let s = svg(
+            &chart(Layout::Stacked, Orientation::Vertical, Unit::Count),
+            "c1",
+        );
+        assert!(s.starts_with("<svg class=\"chart\" role=\"img\" aria-labelledby=\"c1-t\""));
+        assert!(s.contains("<title id=\"c1-t\">Calls &lt;by&gt; day</title>"));
+        assert!(s.contains(">Tue &amp; Wed</text>"));
+        assert!(s.contains("<title>Mon: answered 3</title>"));
+        assert!(!s.contains("http") && !s.contains("<script"));
+        // The same input, the same bytes.
+        assert_eq!(
+            s,
+            svg(
+                &chart(Layout::Stacked, Orientation::Vertical, Unit::Count),
+                "c1"
+            )
+        );
+    }
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(step(7.0, Unit::Count), 10.0);
+        assert_eq!(step(0.3, Unit::Count), 1.0);
+        assert_eq!(step(130.0, Unit::Count), 200.0);
+        assert_eq!(step(2000.0, Unit::Seconds), 3600.0);
+        assert_eq!(tick_label(5400.0, Unit::Seconds), "1:30");
+        assert_eq!(tick_label(5000.0, Unit::Percent), "50%");
+        let h = svg(
+            &chart(Layout::Grouped, Orientation::Horizontal, Unit::Seconds),
+            "c2",
+        );
+        assert!(h.contains("text-anchor=\"end\">Tue &amp; Wed</text>"));
+    }
+}

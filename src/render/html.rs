@@ -1,0 +1,528 @@
+//! HTML output (SPEC §6): one self-contained page per report through askama templates
+//! (`templates/`): header, parameters, inline SVG charts, the table with the CSV's values, and a
+//! footer stating formulas, thresholds and data quality.
+
+use std::borrow::Cow;
+
+use askama::Template;
+use chrono_tz::Tz;
+
+use crate::model::quality::Quality;
+use crate::render::chart::{self, Chart, Layout, Orientation, Unit};
+use crate::reports::notes::{formulas, shown};
+use crate::reports::params::Params;
+use crate::reports::table::{Cell, Table};
+use crate::reports::ReportKind;
+use crate::time::{format_rfc3339, Ts};
+
+/// What a page says besides the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Meta<'a> {
+    /// Period start.
+    pub from: Ts,
+    /// Period end (exclusive).
+    pub to: Ts,
+    /// The report's zone.
+    pub tz: Tz,
+    /// The job's schedule name (jobs only).
+    pub schedule_name: Option<&'a str>,
+    /// The fire time of a job, or "now" of an ad-hoc build.
+    pub generated: Ts,
+    /// The parameters in force.
+    pub params: &'a Params,
+    /// The dataset's quality counts.
+    pub quality: &'a Quality,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page<'a> {
+    title: &'a str,
+    period: String,
+    exact: String,
+    schedule_name: Option<&'a str>,
+    generated: String,
+    params: Vec<(String, String)>,
+    charts: Vec<String>,
+    table: &'a Table,
+    headings: Vec<(String, bool)>,
+    notes: Vec<String>,
+    rows_read: String,
+    skipped: Vec<(String, u64)>,
+    warnings: Vec<(String, u64)>,
+}
+
+impl Page<'_> {
+    fn text<'c>(&self, c: &'c Cell) -> Cow<'c, str> {
+        match c {
+            Cell::Secs(s) => Cow::Owned(duration(*s)),
+            c => c.render(self.table.tz),
+        }
+    }
+
+    fn seconds(&self, c: &Cell) -> Option<i64> {
+        match c {
+            Cell::Secs(s) => Some(*s),
+            _ => None,
+        }
+    }
+
+    fn numeric(&self, c: &Cell) -> bool {
+        matches!(c, Cell::Int(_) | Cell::Pct(_) | Cell::Money(_))
+    }
+}
+
+/// Whole seconds as `h:mm:ss`.
+pub fn duration(secs: i64) -> String {
+    let sign = if secs < 0 { "-" } else { "" };
+    let s = secs.unsigned_abs();
+    format!("{sign}{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
+}
+
+/// A column heading a reader understands (`asa_secs` → `ASA`, `accepted_st3` → `Accepted ≤15 s`).
+fn heading(name: &str, stx: &[i64; 10]) -> String {
+    if name.contains(' ') || name.starts_with('%') {
+        return name.to_string(); // AGENT_SESSION_REPORT_RAW's headers are already human.
+    }
+    if name == "sla_secs" {
+        return "SLA (s)".to_string(); // a threshold, printed in seconds
+    }
+    let words: Vec<&str> = name.split('_').collect();
+    let mut out: Vec<String> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let word = match *w {
+            "secs" => continue,
+            "pct" if i == 0 => "%".to_string(),
+            "pct" => "%".to_string(),
+            "asa" | "att" | "aht" | "sla" | "id" | "cb" => w.to_uppercase(),
+            "avg" => "avg".to_string(),
+            w if w.starts_with("st")
+                && w[2..].parse::<usize>().is_ok_and(|k| (1..=10).contains(&k)) =>
+            {
+                let k: usize = w[2..].parse().expect("checked");
+                format!("≤{} s", stx[k - 1])
+            }
+            "over" if words.get(i + 1) == Some(&"st10") => {
+                out.push(format!(">{} s", stx[9]));
+                break;
+            }
+            w => w.to_string(),
+        };
+        out.push(word);
+    }
+    let mut s = out.join(" ");
+    if let Some(first) = s.get(0..1) {
+        s = first.to_uppercase() + &s[1..];
+    }
+    s
+}
+
+fn column(t: &Table, name: &str) -> Option<usize> {
+    t.columns.iter().position(|c| c == name)
+}
+
+fn int(c: &Cell) -> i64 {
+    match c {
+        Cell::Int(v) | Cell::Secs(v) | Cell::Pct(v) => *v,
+        _ => 0,
+    }
+}
+
+fn label(c: &Cell, tz: Tz) -> String {
+    c.render(tz).into_owned()
+}
+
+/// Series from named columns of the given rows.
+fn series(t: &Table, rows: &[usize], cols: &[(&str, &str)]) -> Vec<(String, Vec<i64>)> {
+    cols.iter()
+        .filter_map(|(col, name)| {
+            let k = column(t, col)?;
+            Some((
+                (*name).to_string(),
+                rows.iter().map(|&r| int(&t.rows[r].cells[k])).collect(),
+            ))
+        })
+        .collect()
+}
+
+fn data_rows(t: &Table) -> Vec<usize> {
+    (0..t.rows.len()).filter(|&r| !t.rows[r].total).collect()
+}
+
+fn orientation(n: usize) -> Orientation {
+    if n > 12 {
+        Orientation::Horizontal
+    } else {
+        Orientation::Vertical
+    }
+}
+
+/// The charts of a report: those with a time or bucket dimension, and per-agent state time.
+fn charts(t: &Table, p: &Params) -> Vec<Chart> {
+    let rows = data_rows(t);
+    let tz = t.tz;
+    let cats = |col: usize, rows: &[usize]| -> Vec<String> {
+        rows.iter()
+            .map(|&r| label(&t.rows[r].cells[col], tz))
+            .collect()
+    };
+    // "8000 Sales": a number and its name, where the report has one.
+    let named = |rows: &[usize]| -> Vec<String> {
+        rows.iter()
+            .map(|&r| {
+                let (n, name) = (
+                    label(&t.rows[r].cells[0], tz),
+                    label(&t.rows[r].cells[1], tz),
+                );
+                if name.is_empty() {
+                    n
+                } else {
+                    format!("{n} {name}")
+                }
+            })
+            .collect()
+    };
+    match t.kind {
+        ReportKind::DailyStatistics => {
+            let hourly = rows.len() > 1
+                && t.rows
+                    .get(1)
+                    .zip(t.rows.first())
+                    .is_some_and(|(b, a)| int_time(&b.cells[0]) - int_time(&a.cells[0]) < 86_000);
+            let starts: Vec<Ts> = rows
+                .iter()
+                .map(|&r| int_time(&t.rows[r].cells[0]))
+                .collect();
+            let days = starts.first().zip(starts.last()).is_some_and(|(&a, &b)| {
+                crate::time::local_date(a, tz) != crate::time::local_date(b, tz)
+            });
+            let mut categories: Vec<String> = starts
+                .iter()
+                .map(|&ts| {
+                    let z = crate::time::zoned(ts, tz);
+                    match (hourly, days) {
+                        (true, false) => z.format("%H:%M").to_string(),
+                        (true, true) => z.format("%d %H:%M").to_string(),
+                        (false, _) => z.format("%a %d %b").to_string(),
+                    }
+                })
+                .collect();
+            // The repeated hour of a fall-back day: tell the two apart by their offset.
+            for i in 1..categories.len() {
+                if categories[i] == categories[i - 1] {
+                    let z = |ts: Ts| crate::time::zoned(ts, tz).format("%:::z").to_string();
+                    categories[i - 1] = format!("{} ({})", categories[i - 1], z(starts[i - 1]));
+                    categories[i] = format!("{} ({})", categories[i], z(starts[i]));
+                }
+            }
+            vec![Chart {
+                title: format!("Calls per {}", if hourly { "hour" } else { "day" }),
+                categories,
+                series: series(
+                    t,
+                    &rows,
+                    &[("answered", "answered"), ("not_answered", "not answered")],
+                ),
+                layout: Layout::Stacked,
+                orientation: Orientation::Vertical,
+                unit: Unit::Count,
+            }]
+        }
+        ReportKind::SpeedOfAccept | ReportKind::AbandonDelay => {
+            let word = if t.kind == ReportKind::SpeedOfAccept {
+                "accepted"
+            } else {
+                "abandoned"
+            };
+            let mut buckets: Vec<String> = p.stx.iter().map(|s| format!("≤{s} s")).collect();
+            buckets.push(format!(">{} s", p.stx[9]));
+            let cols: Vec<String> = (1..=10)
+                .map(|i| format!("{word}_st{i}"))
+                .chain([format!("{word}_over_st10")])
+                .collect();
+            let idx: Vec<usize> = cols.iter().filter_map(|c| column(t, c)).collect();
+            // One series per queue when there are few, else the TOTAL alone.
+            let which: Vec<usize> = if rows.len() <= 6 {
+                rows.clone()
+            } else {
+                vec![t.rows.len() - 1]
+            };
+            let series = which
+                .iter()
+                .zip(named(&which))
+                .map(|(&r, name)| {
+                    (
+                        name,
+                        idx.iter().map(|&k| int(&t.rows[r].cells[k])).collect(),
+                    )
+                })
+                .collect();
+            vec![Chart {
+                title: format!(
+                    "{} entries by wait",
+                    if word == "accepted" {
+                        "Answered"
+                    } else {
+                        "Abandoned"
+                    }
+                ),
+                categories: buckets,
+                series,
+                layout: Layout::Stacked,
+                orientation: Orientation::Vertical,
+                unit: Unit::Count,
+            }]
+        }
+        ReportKind::QueueSummary => vec![
+            Chart {
+                title: "Entries per queue".into(),
+                categories: named(&rows),
+                series: series(
+                    t,
+                    &rows,
+                    &[
+                        ("offered", "offered"),
+                        ("accepted", "accepted"),
+                        ("abandoned", "abandoned"),
+                    ],
+                ),
+                layout: Layout::Grouped,
+                orientation: orientation(rows.len()),
+                unit: Unit::Count,
+            },
+            Chart {
+                title: "Service level per queue".into(),
+                categories: named(&rows),
+                series: series(t, &rows, &[("sla_pct", "answered within SLA")]),
+                layout: Layout::Grouped,
+                orientation: orientation(rows.len()),
+                unit: Unit::Percent,
+            },
+        ],
+        ReportKind::AgentSummaryActivity => {
+            let mut s = series(
+                t,
+                &rows,
+                &[
+                    ("ready_secs", "ready"),
+                    ("not_ready_secs", "not ready"),
+                    ("ringing_secs", "ringing"),
+                    ("on_call_secs", "on call"),
+                    ("wrap_up_secs", "wrap-up"),
+                ],
+            );
+            if let Some(login) = column(t, "login_secs") {
+                let other = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &r)| {
+                        int(&t.rows[r].cells[login]) - s.iter().map(|(_, v)| v[i]).sum::<i64>()
+                    })
+                    .collect();
+                s.push(("other (RNA, unknown)".into(), other));
+            }
+            let names = column(t, "agent_name").map_or_else(|| cats(0, &rows), |k| cats(k, &rows));
+            vec![Chart {
+                title: "Login time by state".into(),
+                categories: names,
+                series: s,
+                layout: Layout::Stacked,
+                orientation: Orientation::Horizontal,
+                unit: Unit::Seconds,
+            }]
+        }
+        ReportKind::AgentNotReadyCode => {
+            let (Some(code), Some(total), Some(name)) = (
+                column(t, "reason_code"),
+                column(t, "total_secs"),
+                column(t, "agent_name"),
+            ) else {
+                return Vec::new();
+            };
+            let mut agents: Vec<String> = Vec::new();
+            let mut codes: Vec<String> = Vec::new();
+            for &r in &rows {
+                let a = label(&t.rows[r].cells[name], tz);
+                if !agents.contains(&a) {
+                    agents.push(a);
+                }
+                let c = label(&t.rows[r].cells[code], tz);
+                if !codes.contains(&c) {
+                    codes.push(c);
+                }
+            }
+            codes.sort();
+            let series = codes
+                .iter()
+                .map(|c| {
+                    let values = agents
+                        .iter()
+                        .map(|a| {
+                            rows.iter()
+                                .filter(|&&r| {
+                                    label(&t.rows[r].cells[name], tz) == *a
+                                        && label(&t.rows[r].cells[code], tz) == *c
+                                })
+                                .map(|&r| int(&t.rows[r].cells[total]))
+                                .sum()
+                        })
+                        .collect();
+                    (
+                        if c.is_empty() {
+                            "(no code)".to_string()
+                        } else {
+                            c.clone()
+                        },
+                        values,
+                    )
+                })
+                .collect();
+            vec![Chart {
+                title: "Not-ready time by reason".into(),
+                categories: agents,
+                series,
+                layout: Layout::Stacked,
+                orientation: Orientation::Horizontal,
+                unit: Unit::Seconds,
+            }]
+        }
+        ReportKind::RingGroupPerformance => {
+            let groups: Vec<usize> = rows
+                .iter()
+                .copied()
+                .filter(|&r| label(&t.rows[r].cells[2], tz).is_empty())
+                .collect();
+            vec![Chart {
+                title: "Ring group entries".into(),
+                categories: named(&groups),
+                series: series(
+                    t,
+                    &groups,
+                    &[("answered", "answered"), ("missed", "missed")],
+                ),
+                layout: Layout::Stacked,
+                orientation: orientation(groups.len()),
+                unit: Unit::Count,
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `Sun 2 Nov 2025` for one local day, else `Sun 2 Nov 2025 00:00 – Mon 3 Nov 2025 06:00`, with
+/// the zone.
+fn human_period(from: Ts, to: Ts, tz: Tz) -> String {
+    let (a, b) = (crate::time::zoned(from, tz), crate::time::zoned(to, tz));
+    let day = crate::time::local_date(from, tz);
+    let one_day = crate::time::day_start(day, tz) == from
+        && day
+            .succ_opt()
+            .is_some_and(|d| crate::time::day_start(d, tz) == to);
+    if one_day {
+        format!("{} ({})", a.format("%A %-d %B %Y"), tz.name())
+    } else {
+        format!(
+            "{} – {} ({})",
+            a.format("%a %-d %b %Y %H:%M"),
+            b.format("%a %-d %b %Y %H:%M"),
+            tz.name()
+        )
+    }
+}
+
+fn int_time(c: &Cell) -> i64 {
+    match c {
+        Cell::Time(t) => *t,
+        _ => 0,
+    }
+}
+
+/// The page.
+pub fn render(t: &Table, m: &Meta<'_>) -> Vec<u8> {
+    let charts: Vec<String> = charts(t, m.params)
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.categories.is_empty())
+        .map(|(i, c)| chart::svg(c, &format!("chart{}", i + 1)))
+        .collect();
+    let numeric_col: Vec<bool> = (0..t.columns.len())
+        .map(|k| {
+            t.rows.iter().any(|r| {
+                matches!(
+                    r.cells.get(k),
+                    Some(Cell::Int(_) | Cell::Secs(_) | Cell::Pct(_) | Cell::Money(_))
+                )
+            })
+        })
+        .collect();
+    let rows_read: Vec<String> = m
+        .quality
+        .tables
+        .iter()
+        .map(|(table, s)| format!("{table} {}", s.rows))
+        .collect();
+    let page = Page {
+        title: t.kind.title(),
+        period: human_period(m.from, m.to, m.tz),
+        exact: format!(
+            "{} to {}",
+            format_rfc3339(m.from, m.tz),
+            format_rfc3339(m.to, m.tz)
+        ),
+        schedule_name: m.schedule_name.filter(|s| !s.is_empty()),
+        generated: format_rfc3339(m.generated, m.tz),
+        params: shown(t.kind, m.params),
+        charts,
+        table: t,
+        headings: t
+            .columns
+            .iter()
+            .zip(numeric_col)
+            .map(|(c, n)| (heading(c, &m.params.stx), n))
+            .collect(),
+        notes: formulas(t.kind, m.params),
+        rows_read: if rows_read.is_empty() {
+            "none".into()
+        } else {
+            rows_read.join(", ")
+        },
+        skipped: m
+            .quality
+            .skipped
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
+        warnings: m
+            .quality
+            .warnings
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
+    };
+    let mut out = Vec::with_capacity(2048 + t.rows.len() * 160);
+    page.write_into(&mut out)
+        .expect("writing into memory does not fail");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reports::params::DEFAULT_STX;
+
+    #[test]
+    fn headings_and_durations() {
+        assert_eq!(heading("asa_secs", &DEFAULT_STX), "ASA");
+        assert_eq!(heading("avg_talk_secs", &DEFAULT_STX), "Avg talk");
+        assert_eq!(heading("accepted_st3", &DEFAULT_STX), "Accepted ≤15 s");
+        assert_eq!(heading("pct_over_st10", &DEFAULT_STX), "% >100 s");
+        assert_eq!(heading("sla_pct", &DEFAULT_STX), "SLA %");
+        assert_eq!(
+            heading("Off Hook to Login %", &DEFAULT_STX),
+            "Off Hook to Login %"
+        );
+        assert_eq!(duration(0), "0:00:00");
+        assert_eq!(duration(3725), "1:02:05");
+        assert_eq!(duration(90061), "25:01:01");
+    }
+}
