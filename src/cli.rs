@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{
-    BuildConfig, Config, Layout, RunConfig, RunMode, SampleConfig, ValidateConfig,
+    BuildConfig, Config, Layout, QueryConfig, RunConfig, RunMode, SampleConfig, ValidateConfig,
 };
+use crate::dataflow::{self, Operation, Paging, Query};
 use crate::error::{Error, Result};
 use crate::input::LoadOptions;
 use crate::reports::params::{self, RawParams};
@@ -74,6 +75,56 @@ pub enum Command {
         /// Only this job (repeatable; default: every active job).
         #[arg(long = "job", value_name = "ID")]
         job: Vec<String>,
+        /// Skip invalid rows, counting them by reason, instead of stopping at the first.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+    /// Answer a PortSIP Dataflow analytics query offline, with the API's JSON.
+    #[command(after_help = "Operations (the API's operationId):\n  \
+        getQueueKpiSummary       {queues: [{number, sla_secs}], start_time, end_time}\n  \
+        getQueueTimeseries       {queue, start_time, end_time, interval}          (at most 24 hours)\n  \
+        getAgentQueueSummary     {queue, agent, start_time, end_time}             (at most 24 hours)\n  \
+        getAgentQueueTimeseries  {queue, agent, start_time, end_time, interval}   (at most 24 hours)\n  \
+        getCallsTimeseries       {tenants, start_time, end_time, interval}        (1 to 365 days)\n  \
+        getCallsHistory          {from, to, start_duration, end_duration, start_hour_of_day,\n                            \
+        end_hour_of_day, status, session_id, start_time, end_time}      (at most 365 days)\n  \
+        getCallsUserHistory      {user, direction, destination, ... as above}\n  \
+        getCallsHistoryBySessionId  --session ID\n\n\
+        Times are RFC 3339 with an offset; timeseries points start at start_time, step by interval\n\
+        (1h, 2h, 3h, 4h, 6h, 8h; default 1h) and carry its offset. A calls timeseries of exactly\n\
+        24 hours has a point per interval, a longer one a point per 24 hours (the last partial).\n\
+        Over several queues, counts are summed and averages and percentages are recomputed from\n\
+        the pooled sums (not averaged). Averages are integer seconds; percentages are numbers with\n\
+        two decimals at most; over nothing, 0.\n\n\
+        Example:\n  echo '{\"queues\":[{\"number\":\"8000\",\"sla_secs\":20}],\"start_time\":\"2025-11-03T00:00:00-05:00\",\n  \
+        \"end_time\":\"2025-11-04T00:00:00-05:00\"}' | pbx-report query getQueueKpiSummary --data samples/data")]
+    Query {
+        /// The operation (e.g. getQueueKpiSummary).
+        operation: String,
+        /// The dataset directory.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The request body (JSON); default: standard input.
+        #[arg(long, value_name = "FILE")]
+        body: Option<PathBuf>,
+        /// Page size of the history operations (1..100).
+        #[arg(long, default_value_t = 100)]
+        top: i64,
+        /// Items skipped by the history operations.
+        #[arg(long, default_value_t = 0)]
+        skip: i64,
+        /// Add the total count to a history response.
+        #[arg(long)]
+        count: bool,
+        /// The call of getCallsHistoryBySessionId.
+        #[arg(long, value_name = "ID")]
+        session: Option<String>,
+        /// "Now" for open agent sessions (default: the wall clock).
+        #[arg(long, value_name = "T")]
+        now: Option<String>,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
         /// Skip invalid rows, counting them by reason, instead of stopping at the first.
         #[arg(long)]
         skip_bad_rows: bool,
@@ -291,6 +342,45 @@ impl Cli {
                     },
                 })
             }
+            Command::Query {
+                operation,
+                data,
+                body,
+                top,
+                skip,
+                count,
+                session,
+                now,
+                pretty,
+                skip_bad_rows,
+            } => {
+                let op = Operation::parse(&operation).map_err(Error::Usage)?;
+                if !(1..=100).contains(&top) {
+                    return Err(Error::usage(format!("--top {top}: must be within 1..100")));
+                }
+                if skip < 0 {
+                    return Err(Error::usage(format!("--skip {skip}: must not be negative")));
+                }
+                let body = read_body(body.as_deref(), op == Operation::CallsHistoryBySessionId)?;
+                let query = Query {
+                    op,
+                    body,
+                    paging: Paging {
+                        top: top as usize,
+                        skip: skip as usize,
+                        count,
+                    },
+                    session,
+                    now: now.map_or(Ok(wall_clock), |t| instant("--now", &t))?,
+                };
+                dataflow::check(&query)?;
+                Config::Query(Box::new(QueryConfig {
+                    data,
+                    load: LoadOptions { skip_bad_rows },
+                    query,
+                    pretty,
+                }))
+            }
             Command::Jobs(JobsCommand::Validate { jobs }) => Config::JobsValidate { jobs },
             Command::Jobs(JobsCommand::Next { jobs, after, count }) => Config::JobsNext {
                 jobs,
@@ -432,6 +522,43 @@ impl Cli {
                 })
             }
         })
+    }
+}
+
+/// Reads a Dataflow request body from a file or standard input; an empty body is `{}`.
+fn read_body(
+    path: Option<&std::path::Path>,
+    optional: bool,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    use std::io::Read;
+    let name = path.map_or_else(
+        || std::path::PathBuf::from("<stdin>"),
+        std::path::Path::to_path_buf,
+    );
+    let fail = |line: Option<u64>, message: String| Error::Config {
+        path: name.clone(),
+        line,
+        message,
+    };
+    let text = match path {
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| fail(None, format!("cannot read the request body: {e}")))?,
+        None if optional => String::new(),
+        None => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| fail(None, format!("cannot read the request body: {e}")))?;
+            s
+        }
+    };
+    if text.trim().is_empty() {
+        return Ok(serde_json::Map::new());
+    }
+    match serde_json::from_str(&text) {
+        Ok(serde_json::Value::Object(o)) => Ok(o),
+        Ok(_) => Err(fail(None, "the request body must be a JSON object".into())),
+        Err(e) => Err(fail(Some(e.line() as u64), format!("malformed JSON: {e}"))),
     }
 }
 

@@ -16,6 +16,8 @@ pub enum Config {
     Build(Box<BuildConfig>),
     /// `run` and `backfill`: the due reports of a job file.
     Run(RunConfig),
+    /// `query`: a Dataflow analytics query.
+    Query(Box<QueryConfig>),
     /// `jobs validate`: check a job file.
     JobsValidate {
         /// The job file.
@@ -141,4 +143,17 @@ pub struct RunConfig {
     pub load: LoadOptions,
     /// Run or backfill.
     pub mode: RunMode,
+}
+
+/// `pbx-report query`.
+#[derive(Debug, Clone)]
+pub struct QueryConfig {
+    /// The dataset directory.
+    pub data: PathBuf,
+    /// Reading options.
+    pub load: LoadOptions,
+    /// The checked request.
+    pub query: crate::dataflow::Query,
+    /// Indent the JSON.
+    pub pretty: bool,
 }

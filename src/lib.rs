@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod dataflow;
 pub mod decimal;
 pub mod error;
 pub mod input;
@@ -29,6 +30,7 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<(
     match config {
         Config::Build(c) => commands::build::run(&c, out, err),
         Config::Run(c) => commands::run::run(&c, out, err),
+        Config::Query(c) => commands::query::run(&c, out, err),
         Config::JobsValidate { jobs } => commands::jobs::validate(&jobs, out),
         Config::JobsNext { jobs, after, count } => commands::jobs::next(&jobs, after, count, out),
         Config::LogsList { out: dir } => commands::logs::list(&dir, out),

@@ -2,6 +2,7 @@
 pub mod build;
 pub mod jobs;
 pub mod logs;
+pub mod query;
 pub mod run;
 pub mod sample;
 pub mod validate;

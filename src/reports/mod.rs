@@ -1,14 +1,14 @@
 //! The reports of SPEC §4: one `ReportKind` enum (the only list of reports), one `compute`
 //! entry, one module per family. A new report is one file plus one enum arm.
 
-mod agents;
+pub(crate) mod agents;
 mod calls;
 mod histograms;
 pub mod notes;
 pub mod params;
-mod queues;
+pub(crate) mod queues;
 mod ring_groups;
-mod select;
+pub(crate) mod select;
 mod session_raw;
 pub mod table;
 

@@ -3,6 +3,7 @@
 mod build;
 mod harness;
 mod html;
+mod query;
 mod reconcile;
 mod run;
 mod validate;
