@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The performance benchmark of issue 7. Generates datasets with `pbx-report sample` at about 1M and
+# 4M CDR legs (30 and 120 days; flat: one CSV per table; split: daily CDR files, gzip, JSON), then
+# measures in the same run, each the median of RUNS runs:
+#   (a) raw  — every CDR file read with one reused csv::ByteRecord, nothing else;
+#   (b) run  — `pbx-report run` of a job file scheduling all 13 report types over the whole period;
+#   (c) run1 — the same with RAYON_NUM_THREADS=1;
+# and prints wall time, CPU time, peak RSS and legs per second, and the ratio (b)/(a).
+#
+#   bash scripts/bench.sh [--quick]      (--quick: the 1M-leg datasets only)
+#
+# Environment: BENCH_DIR (default target/bench), RUNS (default 5).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${BENCH_DIR:-target/bench}
+runs=${RUNS:-5}
+sizes="30"
+[ "${1:-}" = "--quick" ] || sizes="30 120"
+mkdir -p "$dir"
+cargo build --release -q --bin pbx-report --example raw_pass
+bin=target/release/pbx-report
+raw=target/release/examples/raw_pass
+
+# Median of the runs' wall, user+sys and max RSS (KiB) for one command.
+measure() {
+  local label=$1; shift
+  local rows=()
+  for _ in $(seq "$runs"); do
+    rm -rf "$dir/out"
+    /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" \
+      || { echo "failed: $*" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
+    rows+=("$(cat "$dir/time.txt")")
+  done
+  printf '%s\n' "${rows[@]}" | sort -n | awk -v label="$label" -v n="$runs" '
+    { wall[NR]=$1; cpu[NR]=$2+$3; rss[NR]=$4 }
+    END { m=int((n+1)/2); printf "%s %s %s %s\n", label, wall[m], cpu[m], rss[m] }'
+}
+
+printf '%-10s %-6s %-5s %9s %9s %10s %12s %8s\n' dataset layout case wall_s cpu_s rss_mib legs_per_s ratio
+for days in $sizes; do
+  for layout in flat split; do
+    data="$dir/d${days}-$layout"
+    sample_layout=$([ "$layout" = flat ] && echo flat || echo mixed)
+    if [ ! -f "$data/.complete" ]; then
+      rm -rf "$data"
+      "$bin" sample --out "$data" --days "$days" --calls-per-day 10000 --start 2025-09-01 --layout "$sample_layout" >/dev/null
+      touch "$data/.complete"
+    fi
+    legs=$("$raw" "$data")
+    from=2025-09-01T00:00:00Z
+    to=$(date -u -d "2025-09-01 + $days days" +%Y-%m-%dT%H:%M:%SZ)
+    jobs="$dir/jobs-$days.toml"
+    : > "$jobs"
+    for t in USERSTATISTICS DAILYSTATISTICS CALLLOGS AGENTDETAILSACTIVITY AGENTSUMMARYACTIVITY \
+             AGENTNOTREADYCODE QUEUESUMMARY AGENTQUEUEREPORT SPEEDOFACCEPT ABANDONDELAY \
+             CALLBACKSUMMARY RINGGROUPPERFORMANCE AGENT_SESSION_REPORT_RAW; do
+      printf '[[job]]\nid = "%s"\ntype = "%s"\ncron_expr = "0 0 * * *"\n[job.params]\ntime_range = "CUSTOM"\nfrom = "%s"\nto = "%s"\n\n' \
+        "$t" "$t" "$from" "$to" >> "$jobs"
+    done
+    a=$(measure raw "$raw" "$data")
+    b=$(measure run "$bin" run --jobs "$jobs" --data "$data" --out "$dir/out" --now "$to")
+    c=$(measure run1 env RAYON_NUM_THREADS=1 "$bin" run --jobs "$jobs" --data "$data" --out "$dir/out" --now "$to")
+    raw_wall=$(echo "$a" | awk '{print $2}')
+    for line in "$a" "$b" "$c"; do
+      echo "$line" | awk -v d="${legs}legs/${days}d" -v l="$layout" -v legs="$legs" -v raw="$raw_wall" '
+        { printf "%-10s %-6s %-5s %9.2f %9.2f %10.0f %12.0f %8.2f\n", d, l, $1, $2, $3, $4/1024, legs/$2, $2/raw }'
+    done
+  done
+done
