@@ -11,31 +11,99 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::time::Ts;
 
+/// A writer that hashes what passes through it.
+struct Hashing<W: Write> {
+    inner: W,
+    hash: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A file written under a temporary name beside its destination, not yet in place. Dropping it
+/// uncommitted removes the temporary file.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: PathBuf,
+    dest: PathBuf,
+    /// SHA-256 of the bytes written, in hex.
+    pub sha256: String,
+}
+
+impl Staged {
+    /// Writes a file through `write` under a temporary name in `dest`'s directory; returns the
+    /// staged file and what `write` returned.
+    pub fn write<T>(
+        dest: &Path,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+    ) -> Result<(Staged, T)> {
+        let fail = |source| Error::Write {
+            path: dest.to_path_buf(),
+            source,
+        };
+        let dir = match dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&dir).map_err(fail)?;
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let mut staged = Staged {
+            tmp,
+            dest: dest.to_path_buf(),
+            sha256: String::new(),
+        };
+        let file = File::create(&staged.tmp).map_err(fail)?;
+        let mut w = Hashing {
+            inner: std::io::BufWriter::with_capacity(256 * 1024, file),
+            hash: Sha256::new(),
+        };
+        let value = write(&mut w).map_err(fail)?;
+        w.flush().map_err(fail)?;
+        let Hashing { inner, hash } = w;
+        let file = inner.into_inner().map_err(|e| fail(e.into_error()))?;
+        file.sync_all().map_err(fail)?;
+        staged.sha256 = hex(&hash.finalize());
+        Ok((staged, value))
+    }
+
+    /// Renames the file into place.
+    pub fn commit(mut self) -> Result<()> {
+        let tmp = std::mem::take(&mut self.tmp);
+        fs::rename(&tmp, &self.dest).map_err(|source| {
+            let _ = fs::remove_file(&tmp);
+            Error::Write {
+                path: self.dest.clone(),
+                source,
+            }
+        })
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary sibling and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&dir).map_err(fail)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let written = File::create(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| fs::rename(&tmp, path)) {
-        let _ = fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    Ok(())
+    let (staged, ()) = Staged::write(path, |w| w.write_all(bytes))?;
+    staged.commit()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::input;
 use crate::model::agents::Timeline;
 use crate::model::{Dataset, Facts};
-use crate::output::write_atomic;
+use crate::output::Staged;
 use crate::render;
 use crate::reports::{compute, Ctx};
 
@@ -41,13 +41,17 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         params: &c.request.params,
         quality: &ds.quality,
     };
-    let bytes = render::render(&table, c.format, &meta);
     match &c.out {
-        Some(path) => write_atomic(path, &bytes),
-        None => out.write_all(&bytes).map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        }),
+        Some(path) => {
+            let (staged, _) = Staged::write(path, |w| render::write(table, c.format, &meta, w))?;
+            staged.commit()
+        }
+        None => render::write(table, c.format, &meta, out)
+            .map(drop)
+            .map_err(|source| Error::Write {
+                path: "<stdout>".into(),
+                source,
+            }),
     }
 }
 

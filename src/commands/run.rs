@@ -13,9 +13,7 @@ use crate::input;
 use crate::jobs::{self, CatchUp, Job};
 use crate::model::agents::Timeline;
 use crate::model::Facts;
-use crate::output::{
-    log_id, report_file_name, sha256_hex, sweep_temporaries, write_atomic, LogEntry, ReportLog,
-};
+use crate::output::{log_id, report_file_name, sweep_temporaries, LogEntry, ReportLog, Staged};
 use crate::render;
 use crate::reports::{compute, Ctx, Period, Request};
 use crate::schedule::period;
@@ -103,6 +101,21 @@ fn plan(jobs: &[Job], fires: Vec<(usize, Ts)>, warnings: &mut Vec<String>) -> Re
     Ok(out)
 }
 
+/// `<job id>/<TYPE>_<from>_<to>.<ext>`, relative to the output directory.
+fn file_url(job: &Job, p: &Planned) -> String {
+    format!(
+        "{}/{}",
+        job.id,
+        report_file_name(
+            job.kind.name(),
+            p.from,
+            p.to,
+            job.tz,
+            job.format.extension()
+        )
+    )
+}
+
 /// Runs the command.
 pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     let jobs = jobs::load(&c.jobs)?;
@@ -172,7 +185,10 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
             .entry(p.fire)
             .or_insert_with(|| Timeline::build(&ds, p.fire));
     }
-    let results: Vec<Result<(Vec<u8>, u64)>> = planned
+    // Leftovers of a killed run go first: the staging below makes new temporary files.
+    sweep_temporaries(&c.out);
+    // Every report computed and streamed to its staged file in parallel; committed in order.
+    let staged: Vec<Result<(Staged, u64)>> = planned
         .par_iter()
         .map(|p| {
             let job = &jobs[p.job];
@@ -202,46 +218,40 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
                 params: &job.params,
                 quality: &ds.quality,
             };
-            let bytes = render::render(&table, job.format, &meta);
-            Ok((bytes, table.row_count() as u64))
+            Staged::write(&c.out.join(file_url(job, p)), |w| {
+                render::write(table, job.format, &meta, w)
+            })
         })
         .collect();
-    sweep_temporaries(&c.out);
     let mut failed = 0;
-    for (p, result) in planned.iter().zip(results) {
+    for (p, result) in planned.iter().zip(staged) {
         let job = &jobs[p.job];
         let when = format_rfc3339(p.fire, job.tz);
-        let written = result.and_then(|(bytes, rows)| {
-            let name = report_file_name(
-                job.kind.name(),
-                p.from,
-                p.to,
-                job.tz,
-                job.format.extension(),
-            );
-            let file_url = format!("{}/{name}", job.id);
-            write_atomic(&c.out.join(&file_url), &bytes)?;
+        let written = result.and_then(|(staged, rows)| {
+            let url = file_url(job, p);
+            let sha256 = staged.sha256.clone();
+            staged.commit()?;
             log.upsert(LogEntry {
                 id: log_id(&job.id, p.from, p.to),
                 report_id: job.id.clone(),
                 schedule_name: job.schedule_name.clone(),
-                report_name: name,
+                report_name: url.rsplit('/').next().unwrap_or_default().to_string(),
                 kind: job.kind.name().to_string(),
                 format: job.format.name().to_string(),
-                file_url: file_url.clone(),
+                file_url: url.clone(),
                 create_time: when.clone(),
                 finish_time: when.clone(),
                 recipients: job.recipients.clone(),
                 start_time: format_rfc3339(p.from, job.tz),
                 end_time: format_rfc3339(p.to, job.tz),
-                sha256: sha256_hex(&bytes),
+                sha256,
                 rows,
             });
             log.save()?;
-            Ok((file_url, rows))
+            Ok((url, rows))
         });
         match written {
-            Ok((file_url, rows)) => writeln!(out, "wrote {file_url} ({rows} rows)"),
+            Ok((url, rows)) => writeln!(out, "wrote {url} ({rows} rows)"),
             Err(e) => {
                 failed += 1;
                 writeln!(err, "error: job \"{}\" at {when}: {e}", job.id)

@@ -3,6 +3,8 @@
 //! footer stating formulas, thresholds and data quality.
 
 use std::borrow::Cow;
+use std::cell::{Cell as Counter, RefCell};
+use std::io::{self, Write};
 
 use askama::Template;
 use chrono_tz::Tz;
@@ -11,7 +13,7 @@ use crate::model::quality::Quality;
 use crate::render::chart::{self, Chart, Layout, Orientation, Unit};
 use crate::reports::notes::{formulas, shown};
 use crate::reports::params::Params;
-use crate::reports::table::{Cell, Table};
+use crate::reports::table::{Cell, Row, Table};
 use crate::reports::ReportKind;
 use crate::time::{format_rfc3339, Ts};
 
@@ -44,7 +46,8 @@ struct Page<'a> {
     generated: String,
     params: Vec<(String, String)>,
     charts: Vec<String>,
-    table: &'a Table,
+    rows: OnceRows<'a>,
+    tz: Tz,
     headings: Vec<(String, bool)>,
     notes: Vec<String>,
     rows_read: String,
@@ -52,12 +55,50 @@ struct Page<'a> {
     warnings: Vec<(String, u64)>,
 }
 
+/// The table's rows, iterated once by the template as it writes them, counted on the way.
+struct OnceRows<'a> {
+    rows: RefCell<Option<Box<dyn Iterator<Item = Row> + 'a>>>,
+    count: Counter<u64>,
+}
+
+/// The iterator the template's `for` loop gets.
+struct Counting<'r, 'a> {
+    inner: Option<Box<dyn Iterator<Item = Row> + 'a>>,
+    count: &'r Counter<u64>,
+}
+
+impl Iterator for Counting<'_, '_> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        let row = self.inner.as_mut()?.next()?;
+        self.count.set(self.count.get() + 1);
+        Some(row)
+    }
+}
+
+impl<'r, 'a> IntoIterator for &'r OnceRows<'a> {
+    type Item = Row;
+    type IntoIter = Counting<'r, 'a>;
+
+    fn into_iter(self) -> Counting<'r, 'a> {
+        Counting {
+            inner: self.rows.borrow_mut().take(),
+            count: &self.count,
+        }
+    }
+}
+
 impl Page<'_> {
     fn text<'c>(&self, c: &'c Cell) -> Cow<'c, str> {
         match c {
             Cell::Secs(s) => Cow::Owned(duration(*s)),
-            c => c.render(self.table.tz),
+            c => c.render(self.tz),
         }
+    }
+
+    fn row_count(&self) -> u64 {
+        self.rows.count.get()
     }
 
     fn seconds(&self, c: &Cell) -> Option<i64> {
@@ -117,7 +158,7 @@ fn heading(name: &str, stx: &[i64; 10]) -> String {
     s
 }
 
-fn column(t: &Table, name: &str) -> Option<usize> {
+fn column(t: &Table<'_>, name: &str) -> Option<usize> {
     t.columns.iter().position(|c| c == name)
 }
 
@@ -133,7 +174,7 @@ fn label(c: &Cell, tz: Tz) -> String {
 }
 
 /// Series from named columns of the given rows.
-fn series(t: &Table, rows: &[usize], cols: &[(&str, &str)]) -> Vec<(String, Vec<i64>)> {
+fn series(t: &Table<'_>, rows: &[usize], cols: &[(&str, &str)]) -> Vec<(String, Vec<i64>)> {
     cols.iter()
         .filter_map(|(col, name)| {
             let k = column(t, col)?;
@@ -145,7 +186,7 @@ fn series(t: &Table, rows: &[usize], cols: &[(&str, &str)]) -> Vec<(String, Vec<
         .collect()
 }
 
-fn data_rows(t: &Table) -> Vec<usize> {
+fn data_rows(t: &Table<'_>) -> Vec<usize> {
     (0..t.rows.len()).filter(|&r| !t.rows[r].total).collect()
 }
 
@@ -158,7 +199,7 @@ fn orientation(n: usize) -> Orientation {
 }
 
 /// The charts of a report: those with a time or bucket dimension, and per-agent state time.
-fn charts(t: &Table, p: &Params) -> Vec<Chart> {
+fn charts(t: &Table<'_>, p: &Params) -> Vec<Chart> {
     let rows = data_rows(t);
     let tz = t.tz;
     let cats = |col: usize, rows: &[usize]| -> Vec<String> {
@@ -437,22 +478,37 @@ fn int_time(c: &Cell) -> i64 {
     }
 }
 
-/// The page.
-pub fn render(t: &Table, m: &Meta<'_>) -> Vec<u8> {
-    let charts: Vec<String> = charts(t, m.params)
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.categories.is_empty())
-        .map(|(i, c)| chart::svg(c, &format!("chart{}", i + 1)))
-        .collect();
+/// Writes the page; returns the number of table rows.
+pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<u64> {
+    // A streamed table's first row shows which columns are numeric; it is put back in front.
+    if t.rows.is_empty() {
+        if let Some(first) = t.stream.as_mut().and_then(|s| s.next()) {
+            t.rows.push(first);
+        }
+    }
+    // Charts need every row at hand: only reports short enough to hold all their rows have one.
+    let charts: Vec<String> = if t.stream.is_none() {
+        charts(&t, m.params)
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.categories.is_empty())
+            .map(|(i, c)| chart::svg(c, &format!("chart{}", i + 1)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Right-aligned headings: by the column's name, or by a number in its held rows.
+    let numeric_name =
+        |c: &str| c == "cost" || c == "status_code" || c.ends_with("_secs") || c.ends_with("_pct");
     let numeric_col: Vec<bool> = (0..t.columns.len())
         .map(|k| {
-            t.rows.iter().any(|r| {
-                matches!(
-                    r.cells.get(k),
-                    Some(Cell::Int(_) | Cell::Secs(_) | Cell::Pct(_) | Cell::Money(_))
-                )
-            })
+            numeric_name(&t.columns[k])
+                || t.rows.iter().any(|r| {
+                    matches!(
+                        r.cells.get(k),
+                        Some(Cell::Int(_) | Cell::Secs(_) | Cell::Pct(_) | Cell::Money(_))
+                    )
+                })
         })
         .collect();
     let rows_read: Vec<String> = m
@@ -461,8 +517,15 @@ pub fn render(t: &Table, m: &Meta<'_>) -> Vec<u8> {
         .iter()
         .map(|(table, s)| format!("{table} {}", s.rows))
         .collect();
+    let (kind, tz) = (t.kind, t.tz);
+    let headings = t
+        .columns
+        .iter()
+        .zip(numeric_col)
+        .map(|(c, n)| (heading(c, &m.params.stx), n))
+        .collect();
     let page = Page {
-        title: t.kind.title(),
+        title: kind.title(),
         period: human_period(m.from, m.to, m.tz),
         exact: format!(
             "{} to {}",
@@ -471,16 +534,15 @@ pub fn render(t: &Table, m: &Meta<'_>) -> Vec<u8> {
         ),
         schedule_name: m.schedule_name.filter(|s| !s.is_empty()),
         generated: format_rfc3339(m.generated, m.tz),
-        params: shown(t.kind, m.params),
+        params: shown(kind, m.params),
         charts,
-        table: t,
-        headings: t
-            .columns
-            .iter()
-            .zip(numeric_col)
-            .map(|(c, n)| (heading(c, &m.params.stx), n))
-            .collect(),
-        notes: formulas(t.kind, m.params),
+        headings,
+        rows: OnceRows {
+            rows: RefCell::new(Some(Box::new(t.into_rows()))),
+            count: Counter::new(0),
+        },
+        tz,
+        notes: formulas(kind, m.params),
         rows_read: if rows_read.is_empty() {
             "none".into()
         } else {
@@ -499,9 +561,16 @@ pub fn render(t: &Table, m: &Meta<'_>) -> Vec<u8> {
             .map(|(k, v)| (k.clone(), *v))
             .collect(),
     };
-    let mut out = Vec::with_capacity(2048 + t.rows.len() * 160);
-    page.write_into(&mut out)
-        .expect("writing into memory does not fail");
+    let mut buffered = io::BufWriter::with_capacity(256 * 1024, out);
+    page.write_into(&mut buffered)?;
+    buffered.flush()?;
+    Ok(page.row_count())
+}
+
+/// The page as bytes.
+pub fn render(t: Table<'_>, m: &Meta<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    write(t, m, &mut out).expect("writing into memory does not fail");
     out
 }
 

@@ -34,10 +34,16 @@ impl Format {
     }
 }
 
-/// Renders a table in a format (CSV ignores the page metadata).
-pub fn render(table: &Table, format: Format, meta: &Meta<'_>) -> Vec<u8> {
+/// Writes a table in a format as its rows are produced (CSV ignores the page metadata);
+/// returns the number of data rows.
+pub fn write(
+    table: Table<'_>,
+    format: Format,
+    meta: &Meta<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<u64> {
     match format {
-        Format::Csv => csv::render(table),
-        Format::Html => html::render(table, meta),
+        Format::Csv => csv::write(table, out),
+        Format::Html => html::write(table, meta, out),
     }
 }

@@ -1,7 +1,6 @@
 //! Agent reports (SPEC §4.4–4.6): AGENTDETAILSACTIVITY, AGENTSUMMARYACTIVITY, AGENTNOTREADYCODE.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use crate::model::agents::{SessionSpan, StateTime};
 use crate::model::pool::Sym;
@@ -33,52 +32,45 @@ fn name(ctx: &Ctx<'_>, agent: Sym) -> Cell {
 }
 
 /// AGENTDETAILSACTIVITY (§4.4): every piece of every session, clipped to the period and split at
-/// local midnight.
-pub fn details_activity(ctx: &Ctx<'_>, p: &Params) -> Table {
+/// local midnight. The pieces are found and sorted as small references; rows are made as they
+/// are written.
+pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let period = ctx.period;
-    let strings = &ctx.ds.strings;
-    let mut pieces: Vec<(Sym, i64, u32, Vec<Cell>)> = Vec::new();
-    for s in sessions(ctx, p) {
-        for piece in ctx.timeline.pieces_of(s) {
+    let Ctx {
+        ds,
+        facts,
+        timeline,
+        ..
+    } = *ctx;
+    let strings = &ds.strings;
+    // Agents in identifier order, once, so the sort compares integers.
+    let mut agents: Vec<Sym> = sessions(ctx, p).map(|s| s.agent).collect();
+    agents.sort_unstable();
+    agents.dedup();
+    agents.sort_by(|a, b| ident_cmp(strings.get(*a), strings.get(*b)));
+    let rank: HashMap<Sym, u32> = agents
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (*a, i as u32))
+        .collect();
+    // (agent rank, start, session, end, piece index): the order of the rows.
+    let mut refs: Vec<(u32, i64, u32, i64, u32)> = Vec::new();
+    for (k, s) in timeline.sessions.iter().enumerate() {
+        let Some(&r) = rank.get(&s.agent) else {
+            continue;
+        };
+        for (j, piece) in timeline.pieces_of(s).iter().enumerate() {
             let (mut a, b) = (piece.start.max(period.from), piece.end.min(period.to));
             while a < b {
                 let date = local_date(a, period.tz);
                 let midnight = date.succ_opt().map_or(b, |d| day_start(d, period.tz));
                 let e = b.min(midnight);
-                let (state, code, label) = match piece.state {
-                    None => (Arc::from("UNKNOWN"), Cell::Empty, Cell::Empty),
-                    Some(st) => {
-                        let (code, label) = if st == State::NotReady {
-                            let (label, _) = ctx.facts.directory.code(ctx.ds, piece.reason);
-                            (Cell::Text(strings.arc(piece.reason)), Cell::text(label))
-                        } else {
-                            (Cell::Empty, Cell::Empty)
-                        };
-                        (Arc::from(st.name(strings)), code, label)
-                    }
-                };
-                let cells = vec![
-                    Cell::Text(strings.arc(s.agent)),
-                    name(ctx, s.agent),
-                    Cell::text(&date.format("%Y-%m-%d").to_string()),
-                    Cell::Time(a),
-                    Cell::Time(e),
-                    Cell::Secs(e - a),
-                    Cell::Text(state),
-                    code,
-                    label,
-                    Cell::Text(strings.arc(piece.call_session)),
-                ];
-                pieces.push((s.agent, a, s.index, cells));
+                refs.push((r, a, k as u32, e, s.first + j as u32));
                 a = e;
             }
         }
     }
-    pieces.sort_by(|x, y| {
-        ident_cmp(strings.get(x.0), strings.get(y.0))
-            .then(x.1.cmp(&y.1))
-            .then(x.2.cmp(&y.2))
-    });
+    refs.sort_unstable();
     let mut t = Table::new(
         ReportKind::AgentDetailsActivity,
         &[
@@ -95,10 +87,38 @@ pub fn details_activity(ctx: &Ctx<'_>, p: &Params) -> Table {
         ],
         period.tz,
     );
-    t.rows = pieces
-        .into_iter()
-        .map(|(_, _, _, cells)| Row::data(cells))
+    let names: Vec<Cell> = agents
+        .iter()
+        .map(|&a| Cell::text(&facts.directory.display_name(ds, a)))
         .collect();
+    t.stream = Some(Box::new(refs.into_iter().map(move |(r, a, _, e, j)| {
+        let piece = &timeline.pieces[j as usize];
+        let agent = agents[r as usize];
+        let (state, code, label) = match piece.state {
+            None => (Cell::text("UNKNOWN"), Cell::Empty, Cell::Empty),
+            Some(st) if st == State::NotReady => {
+                let (label, _) = facts.directory.code(ds, piece.reason);
+                (
+                    Cell::text(st.name(strings)),
+                    Cell::Text(strings.arc(piece.reason)),
+                    Cell::text(label),
+                )
+            }
+            Some(st) => (Cell::text(st.name(strings)), Cell::Empty, Cell::Empty),
+        };
+        Row::data(vec![
+            Cell::Text(strings.arc(agent)),
+            names[r as usize].clone(),
+            Cell::text(&local_date(a, period.tz).format("%Y-%m-%d").to_string()),
+            Cell::Time(a),
+            Cell::Time(e),
+            Cell::Secs(e - a),
+            state,
+            code,
+            label,
+            Cell::Text(strings.arc(piece.call_session)),
+        ])
+    })));
     t
 }
 
@@ -152,7 +172,7 @@ impl Handling {
 }
 
 /// AGENTSUMMARYACTIVITY (§4.5).
-pub fn summary_activity(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn summary_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let period = ctx.period;
     let strings = &ctx.ds.strings;
     let mut time: HashMap<Sym, StateTime> = HashMap::new();
@@ -279,7 +299,7 @@ struct AgentCodes {
 }
 
 /// AGENTNOTREADYCODE (§4.6).
-pub fn not_ready_code(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn not_ready_code<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let period = ctx.period;
     let strings = &ctx.ds.strings;
     let mut agents: HashMap<Sym, AgentCodes> = HashMap::new();

@@ -112,7 +112,7 @@ fn user_pairs(
 }
 
 /// USERSTATISTICS (§4.1).
-pub fn user_statistics(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn user_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let legs = &ctx.ds.legs;
     let strings = &ctx.ds.strings;
     let calls = calls_in_period(ctx, p);
@@ -248,7 +248,7 @@ struct DayAcc {
 }
 
 /// DAILYSTATISTICS (§4.2).
-pub fn daily_statistics(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn daily_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let period = ctx.period;
     let all = &ctx.facts.calls.calls;
     let buckets = buckets(ctx, p.granularity);
@@ -334,7 +334,7 @@ pub fn daily_statistics(ctx: &Ctx<'_>, p: &Params) -> Table {
 }
 
 /// CALLLOGS (§4.3).
-pub fn call_logs(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn call_logs<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let legs = &ctx.ds.legs;
     let strings = &ctx.ds.strings;
     let calls = &ctx.facts.calls;
@@ -396,52 +396,68 @@ pub fn call_logs(ctx: &Ctx<'_>, p: &Params) -> Table {
         ],
         ctx.period.tz,
     );
-    let time = |t: Option<Ts>| t.map_or(Cell::Empty, Cell::Time);
-    for c in kept {
-        let call = &calls.calls[c as usize];
-        let session = ctx.ds.sessions.arc(Sym(c));
-        for (n, &i) in calls.legs_of(c).iter().enumerate() {
-            let l = &legs[i as usize];
-            let s = |sym: Sym| Cell::Text(strings.arc(sym));
-            t.rows.push(Row::data(vec![
-                Cell::Text(session.clone()),
-                Cell::Int(n as i64 + 1),
-                s(l.caller),
-                s(l.caller_display_name),
-                s(l.callee),
-                s(l.callee_display_name),
-                s(l.service_number),
-                s(l.service_name),
-                Cell::text(l.service_type.name(strings)),
-                s(l.call_type),
-                Cell::text(call.direction.name()),
-                Cell::Time(l.started_at),
-                time(l.rang_at),
-                time(l.answered_at),
-                Cell::Time(l.ended_at),
-                Cell::Secs(l.ring()),
-                Cell::Secs(l.talk()),
-                Cell::text(if l.answered() {
-                    "ANSWERED"
-                } else {
-                    "UNANSWERED"
-                }),
-                l.status_code
-                    .map_or(Cell::Empty, |v| Cell::Int(i64::from(v))),
-                s(l.end_reason),
-                s(l.reroute_reason),
-                s(l.did),
-                s(l.outbound_caller_id),
-                s(l.inbound_trunk),
-                s(l.outbound_trunk),
-                l.cost
-                    .map_or(Cell::Empty, |c| Cell::Money(DecimalSum(i128::from(c.0)))),
-                s(l.callback_id),
-                s(l.user_data),
-            ]));
-        }
-    }
+    // Rows are made as they are written: a month of legs never sits in memory as cells.
+    let Ctx { ds, facts, .. } = *ctx;
+    t.stream = Some(Box::new(kept.into_iter().flat_map(move |c| {
+        let call = &facts.calls.calls[c as usize];
+        let session = ds.sessions.arc(Sym(c));
+        facts
+            .calls
+            .legs_of(c)
+            .iter()
+            .enumerate()
+            .map(move |(n, &i)| leg_row(ds, &session, call, n, &ds.legs[i as usize]))
+    })));
     t
+}
+
+/// One CALLLOGS row.
+fn leg_row(
+    ds: &crate::model::Dataset,
+    session: &std::sync::Arc<str>,
+    call: &Call,
+    n: usize,
+    l: &Leg,
+) -> Row {
+    let strings = &ds.strings;
+    let time = |t: Option<Ts>| t.map_or(Cell::Empty, Cell::Time);
+    let s = |sym: Sym| Cell::Text(strings.arc(sym));
+    Row::data(vec![
+        Cell::Text(session.clone()),
+        Cell::Int(n as i64 + 1),
+        s(l.caller),
+        s(l.caller_display_name),
+        s(l.callee),
+        s(l.callee_display_name),
+        s(l.service_number),
+        s(l.service_name),
+        Cell::text(l.service_type.name(strings)),
+        s(l.call_type),
+        Cell::text(call.direction.name()),
+        Cell::Time(l.started_at),
+        time(l.rang_at),
+        time(l.answered_at),
+        Cell::Time(l.ended_at),
+        Cell::Secs(l.ring()),
+        Cell::Secs(l.talk()),
+        Cell::text(if l.answered() {
+            "ANSWERED"
+        } else {
+            "UNANSWERED"
+        }),
+        l.status_code
+            .map_or(Cell::Empty, |v| Cell::Int(i64::from(v))),
+        s(l.end_reason),
+        s(l.reroute_reason),
+        s(l.did),
+        s(l.outbound_caller_id),
+        s(l.inbound_trunk),
+        s(l.outbound_trunk),
+        l.cost
+            .map_or(Cell::Empty, |c| Cell::Money(DecimalSum(i128::from(c.0)))),
+        s(l.callback_id),
+        s(l.user_data),
+    ])
 }
 
 #[cfg(test)]

@@ -28,13 +28,13 @@ fn histogram(cells: &mut Vec<Cell>, counts: &[i64; 11], of: i64) {
     cells.extend(counts.iter().map(|&n| pct(n, of)));
 }
 
-fn build(
-    ctx: &Ctx<'_>,
+fn build<'a>(
+    ctx: &Ctx<'a>,
     p: &Params,
     kind: ReportKind,
     line: impl Fn(&QueueAcc) -> Vec<Cell>,
     hist: impl Fn(&QueueAcc) -> ([i64; 11], i64),
-) -> Table {
+) -> Table<'a> {
     let (rows, accs, total) = queue_accs(ctx, p);
     let (lead, word): (&[&str], &str) = match kind {
         ReportKind::SpeedOfAccept => (&["queue", "queue_name", "accepted"], "accepted"),
@@ -53,6 +53,7 @@ fn build(
         kind,
         columns: columns(lead, word),
         rows: Vec::new(),
+        stream: None,
         tz: ctx.period.tz,
     };
     let mut push = |r: Option<&ServiceRow>, a: &QueueAcc| {
@@ -74,7 +75,7 @@ fn build(
 }
 
 /// SPEEDOFACCEPT (§4.9): answered entries by wait; percentages over `accepted`.
-pub fn speed_of_accept(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn speed_of_accept<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     build(
         ctx,
         p,
@@ -86,7 +87,7 @@ pub fn speed_of_accept(ctx: &Ctx<'_>, p: &Params) -> Table {
 
 /// ABANDONDELAY (§4.10): abandoned entries (short abandons removed when enabled) by wait;
 /// percentages over `abandoned`.
-pub fn abandon_delay(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn abandon_delay<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     build(
         ctx,
         p,

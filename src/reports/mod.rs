@@ -164,7 +164,7 @@ pub struct Request {
 }
 
 /// Computes one report.
-pub fn compute(ctx: &Ctx<'_>, req: &Request) -> Result<Table> {
+pub fn compute<'a>(ctx: &Ctx<'a>, req: &Request) -> Result<Table<'a>> {
     for &table in req.kind.needed_tables() {
         let present = match table {
             "agent_sessions" => ctx.ds.agent_sessions.is_some(),
@@ -195,9 +195,12 @@ pub fn compute(ctx: &Ctx<'_>, req: &Request) -> Result<Table> {
     })
 }
 
-/// Computes several reports over the same facts in parallel; results keep the input order.
-pub fn compute_all(ctx: &Ctx<'_>, reqs: &[Request]) -> Vec<Result<Table>> {
-    reqs.par_iter().map(|r| compute(ctx, r)).collect()
+/// Computes several reports over the same facts in parallel, every row held; results keep the
+/// input order.
+pub fn compute_all<'a>(ctx: &Ctx<'a>, reqs: &[Request]) -> Vec<Result<Table<'a>>> {
+    reqs.par_iter()
+        .map(|r| compute(ctx, r).map(Table::materialize))
+        .collect()
 }
 
 #[cfg(test)]
@@ -238,7 +241,7 @@ pub(crate) mod testing {
             to: &str,
             tz: &str,
             args: &[&str],
-        ) -> Table {
+        ) -> Table<'_> {
             let mut raw = params::RawParams::default();
             for a in args {
                 raw.push_arg(a).unwrap();
@@ -277,7 +280,7 @@ pub(crate) mod testing {
             args: &[&str],
         ) -> String {
             String::from_utf8(crate::render::csv::render(
-                &self.table(kind, from, to, tz, args),
+                self.table(kind, from, to, tz, args),
             ))
             .unwrap()
         }

@@ -190,7 +190,7 @@ fn head(row: Option<&ServiceRow>) -> [Cell; 2] {
 }
 
 /// QUEUESUMMARY (§4.7).
-pub fn queue_summary(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn queue_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let (rows, accs, total) = queue_accs(ctx, p);
     let mut t = Table::new(
         ReportKind::QueueSummary,
@@ -248,7 +248,7 @@ pub fn queue_summary(ctx: &Ctx<'_>, p: &Params) -> Table {
 }
 
 /// AGENTQUEUEREPORT (§4.8).
-pub fn agent_queue_report(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn agent_queue_report<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let (rows, accs, _) = queue_accs(ctx, p);
     let strings = &ctx.ds.strings;
     let index = row_index(&rows);
@@ -329,7 +329,7 @@ pub fn agent_queue_report(ctx: &Ctx<'_>, p: &Params) -> Table {
 }
 
 /// CALLBACKSUMMARY (§4.11).
-pub fn callback_summary(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn callback_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let (rows, accs, total) = queue_accs(ctx, p);
     let mut t = Table::new(
         ReportKind::CallbackSummary,

@@ -20,7 +20,7 @@ struct Acc {
 }
 
 /// RINGGROUPPERFORMANCE.
-pub fn performance(ctx: &Ctx<'_>, p: &Params) -> Table {
+pub fn performance<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let rows = group_rows(ctx, p);
     let strings = &ctx.ds.strings;
     let index = row_index(&rows);

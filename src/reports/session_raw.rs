@@ -206,7 +206,7 @@ struct LegCounts {
 }
 
 /// AGENT_SESSION_REPORT_RAW.
-pub fn report(ctx: &Ctx<'_>, p: &Params, criteria: Option<&Criteria>) -> Table {
+pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Table<'a> {
     let ds = ctx.ds;
     let strings = &ds.strings;
     let dir = &ctx.facts.directory;
@@ -418,7 +418,7 @@ mod tests {
             params: Params::default(),
             criteria: Some(criteria),
         };
-        String::from_utf8(crate::render::csv::render(&compute(&ctx, &req).unwrap())).unwrap()
+        String::from_utf8(crate::render::csv::render(compute(&ctx, &req).unwrap())).unwrap()
     }
 
     #[test]

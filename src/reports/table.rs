@@ -36,6 +36,20 @@ impl Cell {
         Cell::Text(Arc::from(s))
     }
 
+    /// Appends the cell as printed in CSV to `out` (without allocating for most cells).
+    pub fn render_into(&self, tz: Tz, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Cell::Empty => {}
+            Cell::Int(v) | Cell::Secs(v) => {
+                let _ = write!(out, "{v}");
+            }
+            Cell::Time(t) => crate::time::push_rfc3339(*t, tz, out),
+            Cell::Text(s) => out.push_str(s),
+            other => out.push_str(&other.render(tz)),
+        }
+    }
+
     /// The cell as printed in CSV (and shown in HTML).
     pub fn render(&self, tz: Tz) -> Cow<'_, str> {
         match self {
@@ -127,33 +141,59 @@ impl Row {
     }
 }
 
-/// A computed report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table {
+/// Rows produced one at a time, for reports too long to hold (CALLLOGS, AGENTDETAILSACTIVITY).
+pub type RowStream<'a> = Box<dyn Iterator<Item = Row> + Send + 'a>;
+
+/// A computed report: its rows in `rows`, followed by any still to come from `stream`.
+pub struct Table<'a> {
     /// Which report.
     pub kind: ReportKind,
     /// Column names, as in the CSV header.
     pub columns: Vec<String>,
-    /// Rows, in output order.
+    /// Rows computed so far, in output order.
     pub rows: Vec<Row>,
+    /// Rows still to come, after `rows`.
+    pub stream: Option<RowStream<'a>>,
     /// The zone timestamps are printed in.
     pub tz: Tz,
 }
 
-impl Table {
+impl std::fmt::Debug for Table<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table")
+            .field("kind", &self.kind)
+            .field("columns", &self.columns)
+            .field("rows", &self.rows.len())
+            .field("streaming", &self.stream.is_some())
+            .finish()
+    }
+}
+
+impl<'a> Table<'a> {
     /// An empty table with these columns.
-    pub fn new(kind: ReportKind, columns: &[&str], tz: Tz) -> Table {
+    pub fn new(kind: ReportKind, columns: &[&str], tz: Tz) -> Table<'a> {
         Table {
             kind,
             columns: columns.iter().map(|c| (*c).to_string()).collect(),
             rows: Vec::new(),
+            stream: None,
             tz,
         }
     }
 
-    /// Rows the report log counts: every data and TOTAL row.
-    pub fn row_count(&self) -> usize {
-        self.rows.len()
+    /// Every row in order, consuming the table.
+    pub fn into_rows(self) -> impl Iterator<Item = Row> + 'a {
+        self.rows
+            .into_iter()
+            .chain(self.stream.into_iter().flatten())
+    }
+
+    /// The table with every row computed and held.
+    pub fn materialize(mut self) -> Table<'a> {
+        if let Some(rest) = self.stream.take() {
+            self.rows.extend(rest);
+        }
+        self
     }
 }
 
