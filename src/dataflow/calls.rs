@@ -160,7 +160,8 @@ impl Filters {
 }
 
 /// A call-history item: the seed's fields, in the seed's order.
-fn item(ds: &Dataset, l: &Leg) -> Value {
+fn item(ds: &Dataset, i: u32) -> Value {
+    let l = &ds.legs[i as usize];
     let s = |sym: Sym| Value::String(ds.strings.get(sym).to_string());
     let ts = |t: Option<i64>| Value::from(t.unwrap_or(0));
     let callback = {
@@ -191,7 +192,10 @@ fn item(ds: &Dataset, l: &Leg) -> Value {
         "caller_endpoint".into(),
         Value::String(l.caller_endpoint.name(&ds.strings).to_string()),
     );
-    m.insert("call_id".into(), s(l.call_id));
+    m.insert(
+        "call_id".into(),
+        Value::String(ds.call_ids.get(i as usize).to_string()),
+    );
     m.insert("service_number".into(), s(l.service_number));
     m.insert("service_name".into(), s(l.service_name));
     m.insert(
@@ -302,7 +306,7 @@ pub fn answer(ds: &Dataset, facts: &Facts, q: &Query) -> Result<Value> {
                 .iter()
                 .skip(q.paging.skip)
                 .take(q.paging.top)
-                .map(|&i| item(ds, &ds.legs[i as usize]))
+                .map(|&i| item(ds, i))
                 .collect();
             let mut m = Map::new();
             if q.paging.count {
@@ -314,11 +318,7 @@ pub fn answer(ds: &Dataset, facts: &Facts, q: &Query) -> Result<Value> {
         Operation::CallsHistoryBySessionId => {
             let id = q.session.as_deref().unwrap_or_default();
             let items: Vec<Value> = match ds.sessions.lookup(id) {
-                Some(c) => calls
-                    .legs_of(c.0)
-                    .iter()
-                    .map(|&i| item(ds, &ds.legs[i as usize]))
-                    .collect(),
+                Some(c) => calls.legs_of(c.0).iter().map(|&i| item(ds, i)).collect(),
                 None => Vec::new(),
             };
             json!({ "items": items })

@@ -102,7 +102,6 @@ impl Table for Leg {
             callee: s.intern(callee),
             callee_display_name: row.sym(CALLEE_DISPLAY_NAME, s)?,
             callee_endpoint: Endpoint::None,
-            call_id: row.sym(CALL_ID, s)?,
             service_number: row.sym(SERVICE_NUMBER, s)?,
             service_name: row.sym(SERVICE_NAME, s)?,
             service_type: Endpoint::None,
@@ -133,6 +132,8 @@ impl Table for Leg {
         leg.caller_endpoint = endpoint(row, CALLER_ENDPOINT, cx)?;
         leg.callee_endpoint = endpoint(row, CALLEE_ENDPOINT, cx)?;
         leg.service_type = endpoint(row, SERVICE_TYPE, cx)?;
+        // Last, once nothing can fail: the call id goes to its own column, in row order.
+        cx.call_ids.push(row.text(CALL_ID)?.unwrap_or(""));
         Ok(leg)
     }
 

@@ -7,7 +7,7 @@ pub mod rows;
 pub mod source;
 pub mod table;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -45,6 +45,7 @@ struct Batch<T> {
     rows: Vec<T>,
     strings: StrPool,
     sessions: StrPool,
+    call_ids: crate::model::pool::TextColumn,
     quality: Quality,
 }
 
@@ -66,6 +67,7 @@ fn read_file<T: Table>(file: &SourceFile, index: u32, opts: LoadOptions) -> Resu
         rows,
         strings: cx.strings,
         sessions: cx.sessions,
+        call_ids: cx.call_ids,
         quality: cx.quality,
     })
 }
@@ -83,16 +85,27 @@ fn read_table<T: Table>(dir: &Path, opts: LoadOptions, ds: &mut Dataset) -> Resu
         .enumerate()
         .map(|(i, f)| read_file::<T>(f, base + i as u32, opts))
         .collect();
-    let mut out = Vec::new();
+    let mut out: Vec<T> = Vec::new();
     for batch in batches {
         // The first error in file order wins, whichever thread found it first.
-        let batch = batch?;
+        let mut batch = batch?;
         let strings = ds.strings.absorb(batch.strings);
         let sessions = ds.sessions.absorb(batch.sessions);
-        out.reserve(batch.rows.len());
-        for mut row in batch.rows {
-            row.remap(&strings, &sessions);
-            out.push(row);
+        // The first file's pools are taken as they are: nothing to remap.
+        if strings.is_some() || sessions.is_some() {
+            let identity = |n: usize| (0..n as u32).map(Sym).collect::<Vec<_>>();
+            let strings = strings.unwrap_or_else(|| identity(ds.strings.len()));
+            let sessions = sessions.unwrap_or_else(|| identity(ds.sessions.len()));
+            for row in &mut batch.rows {
+                row.remap(&strings, &sessions);
+            }
+        }
+        ds.call_ids.append(std::mem::take(&mut batch.call_ids));
+        // Moved, not copied: a single large file never holds its rows twice.
+        if out.is_empty() {
+            out = batch.rows;
+        } else {
+            out.append(&mut batch.rows);
         }
         ds.quality.merge(batch.quality);
     }
@@ -188,7 +201,8 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
         }
         return Ok(());
     };
-    let mut index: HashMap<Sym, u32> = HashMap::with_capacity(sessions.len());
+    let mut index: HashMap<Sym, u32> =
+        HashMap::with_capacity_and_hasher(sessions.len(), Default::default());
     let mut kept = Vec::with_capacity(sessions.len());
     for s in sessions.drain(..) {
         if let Some(&first) = index.get(&s.id) {

@@ -29,6 +29,8 @@ pub struct ParseCx {
     pub strings: StrPool,
     /// CDR session ids.
     pub sessions: StrPool,
+    /// CDR call ids, one per leg kept.
+    pub call_ids: crate::model::pool::TextColumn,
     /// Warnings and skips of this file.
     pub quality: Quality,
     /// The file's index in `Dataset::files`.
@@ -41,6 +43,7 @@ impl ParseCx {
         ParseCx {
             strings: StrPool::new(),
             sessions: StrPool::dense(),
+            call_ids: Default::default(),
             quality: Quality::default(),
             file,
         }

@@ -2,7 +2,7 @@
 //! intervals with their implied ends clipped to the session, the gaps between them, wrap-up per
 //! call, and off-hook segments.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::pool::Sym;
 use crate::model::rows::State;

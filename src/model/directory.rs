@@ -1,8 +1,8 @@
 //! Names and settings looked up by number: agent display names, queue and ring-group names and
 //! thresholds, not-ready code labels and categories (SPEC §2.2).
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use crate::model::legs::Endpoint;
 use crate::model::pool::Sym;
@@ -38,7 +38,7 @@ impl Directory {
             }
         }
         if let Some(groups) = &ds.ring_groups {
-            let mut idx = HashMap::new();
+            let mut idx = HashMap::default();
             let n = first_wins(&mut idx, groups.iter().map(|g| g.number));
             duplicates.push(("ring_groups: duplicate number (the first row is used)", n));
             for g in groups {
@@ -46,7 +46,7 @@ impl Directory {
             }
         }
         if let Some(codes) = &ds.not_ready_codes {
-            let mut idx = HashMap::new();
+            let mut idx = HashMap::default();
             let n = first_wins(&mut idx, codes.iter().map(|c| c.code));
             duplicates.push(("not_ready_codes: duplicate code (the first row is used)", n));
             for c in codes {
@@ -58,7 +58,7 @@ impl Directory {
         }
         // Names from the CDR: the first entry leg (file order) of each queue / ring group.
         for (entries, names) in [(queue, &mut d.queue_names), (groups, &mut d.group_names)] {
-            let mut first: HashMap<Sym, u32> = HashMap::new();
+            let mut first: HashMap<Sym, u32> = HashMap::default();
             for e in &entries.entries {
                 let slot = first.entry(e.service).or_insert(e.leg);
                 *slot = (*slot).min(e.leg);
@@ -71,7 +71,7 @@ impl Directory {
         }
         // Display names from the CDR: callee names of legs to the extension first, then caller
         // names of legs from it, each the first non-empty in file order.
-        let mut from_caller: HashMap<Sym, Sym> = HashMap::new();
+        let mut from_caller: HashMap<Sym, Sym> = HashMap::default();
         for l in &ds.legs {
             if l.callee_endpoint == Endpoint::Extension && !l.callee_display_name.is_empty() {
                 d.cdr_names.entry(l.callee).or_insert(l.callee_display_name);

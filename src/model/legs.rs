@@ -161,8 +161,6 @@ pub struct Leg {
     pub callee_display_name: Sym,
     /// `callee_endpoint`.
     pub callee_endpoint: Endpoint,
-    /// `call_id` (SIP Call-ID).
-    pub call_id: Sym,
     /// `service_number`.
     pub service_number: Sym,
     /// `service_name`.
@@ -250,7 +248,6 @@ impl Leg {
             &mut self.caller_display_name,
             &mut self.callee,
             &mut self.callee_display_name,
-            &mut self.call_id,
             &mut self.service_number,
             &mut self.service_name,
             &mut self.end_reason,
@@ -293,7 +290,6 @@ pub(crate) mod tests {
             callee: Sym::EMPTY,
             callee_display_name: Sym::EMPTY,
             callee_endpoint: Endpoint::None,
-            call_id: Sym::EMPTY,
             service_number: Sym::EMPTY,
             service_name: Sym::EMPTY,
             service_type: Endpoint::None,

@@ -29,6 +29,8 @@ pub struct Dataset {
     pub sessions: StrPool,
     /// `cdr`, in file order.
     pub legs: Vec<Leg>,
+    /// Each leg's `call_id`, by leg index.
+    pub call_ids: pool::TextColumn,
     /// `agents`.
     pub agents: Option<Vec<Agent>>,
     /// `queues`.

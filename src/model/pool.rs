@@ -1,8 +1,9 @@
 //! String interning: every text cell becomes a 4-byte `Sym`, so legs stay small and grouping
 //! keys are integers.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 /// An interned string. Symbols compare by identity, not by text: sort by `StrPool::get` text
 /// whenever order reaches output.
@@ -27,7 +28,7 @@ impl Sym {
 /// A set of interned strings.
 #[derive(Debug, Clone)]
 pub struct StrPool {
-    map: HashMap<Arc<str>, Sym>,
+    map: FxHashMap<Arc<str>, Sym>,
     strs: Vec<Arc<str>>,
 }
 
@@ -48,7 +49,7 @@ impl StrPool {
     /// A pool with no reserved symbol: the first string interned is symbol 0.
     pub fn dense() -> StrPool {
         StrPool {
-            map: HashMap::new(),
+            map: FxHashMap::default(),
             strs: Vec::new(),
         }
     }
@@ -91,9 +92,60 @@ impl StrPool {
     }
 
     /// Moves every string of `other` into this pool; the returned table maps `other`'s
-    /// symbols to this pool's.
-    pub fn absorb(&mut self, other: StrPool) -> Vec<Sym> {
-        other.strs.iter().map(|s| self.intern(s)).collect()
+    /// symbols to this pool's, or is `None` when they are the same (this pool held nothing
+    /// `other` does not start with, so `other` is taken as it is).
+    pub fn absorb(&mut self, other: StrPool) -> Option<Vec<Sym>> {
+        let prefix = self.strs.len();
+        if prefix <= other.strs.len() && self.strs.iter().zip(&other.strs).all(|(a, b)| a == b) {
+            *self = other;
+            return None;
+        }
+        Some(other.strs.iter().map(|s| self.intern(s)).collect())
+    }
+}
+
+/// One text per row, stored back to back without hashing: for columns whose values are nearly
+/// all distinct (a leg's SIP Call-ID), where interning would cost a map entry and an allocation
+/// per row and save nothing.
+#[derive(Debug, Clone, Default)]
+pub struct TextColumn {
+    bytes: String,
+    ends: Vec<u32>,
+}
+
+impl TextColumn {
+    /// Appends the next row's text.
+    pub fn push(&mut self, text: &str) {
+        self.bytes.push_str(text);
+        self.ends
+            .push(u32::try_from(self.bytes.len()).expect("under 4 GiB of text in one column"));
+    }
+
+    /// Row `i`'s text.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    /// Appends every row of another column.
+    pub fn append(&mut self, other: TextColumn) {
+        if self.ends.is_empty() {
+            *self = other;
+            return;
+        }
+        let base = self.bytes.len() as u32;
+        self.bytes.push_str(&other.bytes);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
     }
 }
 
@@ -110,10 +162,24 @@ mod tests {
         let mut b = StrPool::new();
         let y = b.intern("1001");
         let z = b.intern("8000");
-        let map = a.absorb(b);
+        let map = a.absorb(b).expect("a remap");
         assert_eq!(map[z.index()], x);
         assert_eq!(a.get(map[y.index()]), "1001");
         assert_eq!(map[0], Sym::EMPTY);
+    }
+
+    #[test]
+    fn text_columns_append_in_order() {
+        let mut a = TextColumn::default();
+        a.push("x1");
+        a.push("");
+        let mut b = TextColumn::default();
+        b.push("y22");
+        a.append(b);
+        assert_eq!(
+            (a.get(0), a.get(1), a.get(2), a.len()),
+            ("x1", "", "y22", 3)
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Queue and ring-group entries with their offers and outcomes, and queue callbacks with their
 //! fates (SPEC §3 "Queue entry", "Ring-group entry", "Callback").
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -251,7 +251,7 @@ impl Callbacks {
     /// Finds each request's attempts: the other legs with its `callback_id` whose callee is
     /// the request's caller and that start at or after the entry.
     pub fn build(legs: &[Leg], queue: &Entries) -> Callbacks {
-        let mut by_id: HashMap<Sym, Vec<u32>> = HashMap::new();
+        let mut by_id: HashMap<Sym, Vec<u32>> = HashMap::default();
         for e in queue
             .entries
             .iter()

@@ -1,6 +1,6 @@
 //! Agent reports (SPEC §4.4–4.6): AGENTDETAILSACTIVITY, AGENTSUMMARYACTIVITY, AGENTNOTREADYCODE.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::agents::{SessionSpan, StateTime};
 use crate::model::pool::Sym;
@@ -175,13 +175,13 @@ impl Handling {
 pub fn summary_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let period = ctx.period;
     let strings = &ctx.ds.strings;
-    let mut time: HashMap<Sym, StateTime> = HashMap::new();
+    let mut time: HashMap<Sym, StateTime> = HashMap::default();
     for s in sessions(ctx, p) {
         time.entry(s.agent)
             .or_default()
             .add_session(ctx.timeline, s, period.from, period.to);
     }
-    let mut handling: HashMap<Sym, Handling> = HashMap::new();
+    let mut handling: HashMap<Sym, Handling> = HashMap::default();
     let queue = &ctx.facts.queue;
     for e in entries_in_period(ctx, p, queue) {
         if p.queue
@@ -197,7 +197,7 @@ pub fn summary_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             handling.entry(agent).or_default().add(ctx, e, agent);
         }
     }
-    let mut agents: HashMap<Sym, (StateTime, Handling)> = HashMap::new();
+    let mut agents: HashMap<Sym, (StateTime, Handling)> = HashMap::default();
     for (a, st) in time.into_iter().filter(|(_, st)| st.login > 0) {
         agents.entry(a).or_default().0 = st;
     }
@@ -302,7 +302,7 @@ struct AgentCodes {
 pub fn not_ready_code<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let period = ctx.period;
     let strings = &ctx.ds.strings;
-    let mut agents: HashMap<Sym, AgentCodes> = HashMap::new();
+    let mut agents: HashMap<Sym, AgentCodes> = HashMap::default();
     for s in sessions(ctx, p) {
         let a = agents.entry(s.agent).or_default();
         a.login += crate::model::agents::Timeline::login_in(s, period.from, period.to);

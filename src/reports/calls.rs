@@ -1,6 +1,6 @@
 //! Call reports (SPEC §4.1–4.3): USERSTATISTICS, DAILYSTATISTICS, CALLLOGS.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -119,7 +119,7 @@ pub fn user_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let accs = calls
         .par_iter()
         .fold(
-            || (HashMap::<Sym, UserAcc>::new(), Vec::new()),
+            || (HashMap::<Sym, UserAcc>::default(), Vec::new()),
             |(mut map, mut pairs), &c| {
                 let call = &ctx.facts.calls.calls[c as usize];
                 let group = ctx.facts.calls.legs_of(c);
@@ -157,7 +157,7 @@ pub fn user_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             },
         )
         .map(|(map, _)| map)
-        .reduce(HashMap::new, merge_maps);
+        .reduce(HashMap::default, merge_maps);
     let mut users: Vec<(Sym, UserAcc)> = accs.into_iter().collect();
     users.sort_by(|a, b| ident_cmp(strings.get(a.0), strings.get(b.0)));
     let mut t = Table::new(

@@ -2,7 +2,7 @@
 //! the per-queue accumulator that also feeds the wait histograms, so every queue report counts
 //! the same entries the same way.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -252,7 +252,7 @@ pub fn agent_queue_report<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let (rows, accs, _) = queue_accs(ctx, p);
     let strings = &ctx.ds.strings;
     let index = row_index(&rows);
-    let mut per_queue: Vec<HashMap<Sym, Handling>> = vec![HashMap::new(); rows.len()];
+    let mut per_queue: Vec<HashMap<Sym, Handling>> = vec![HashMap::default(); rows.len()];
     let queue = &ctx.facts.queue;
     for e in entries_in_period(ctx, p, queue) {
         let Some(&k) = index.get(&e.service) else {

@@ -1,6 +1,6 @@
 //! RINGGROUPPERFORMANCE (SPEC §4.12): per ring group, then per member offered a call.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::pool::Sym;
 use crate::reports::params::Params;
@@ -25,7 +25,7 @@ pub fn performance<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let strings = &ctx.ds.strings;
     let index = row_index(&rows);
     let mut groups = vec![Acc::default(); rows.len()];
-    let mut members: Vec<HashMap<Sym, Acc>> = vec![HashMap::new(); rows.len()];
+    let mut members: Vec<HashMap<Sym, Acc>> = vec![HashMap::default(); rows.len()];
     let entries = &ctx.facts.groups;
     for e in entries_in_period(ctx, p, entries) {
         let Some(&k) = index.get(&e.service) else {

@@ -1,7 +1,9 @@
 //! Selection rules shared by the report families: calls and entries of the period after the
 //! common filters, the rows of per-queue and per-ring-group reports, and per-queue thresholds.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use crate::model::pool::Sym;
@@ -70,7 +72,7 @@ fn service_rows(
             .map(|s| (strings.arc(s), Some(s), None))
             .collect()
     } else {
-        let mut by_number: HashMap<&str, Option<i64>> = HashMap::new();
+        let mut by_number: HashMap<&str, Option<i64>> = HashMap::default();
         for (n, sla) in listed {
             by_number.insert(n, *sla);
         }

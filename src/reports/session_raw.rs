@@ -1,7 +1,7 @@
 //! AGENT_SESSION_REPORT_RAW (SPEC §4.13): the RingCentral Engage Voice "Agent Session Report
 //! Raw", one row per login session, with the seed's 39 columns and formats byte for byte.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{NaiveDateTime, Timelike};
 use chrono_tz::Tz;
@@ -311,7 +311,7 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
         }
         // State time inside the session (pieces are already clipped to it).
         let (mut work, mut ready, mut ringing, mut on_call, mut rna) = (0, 0, 0, 0, 0);
-        let mut by_category: HashMap<Category, i64> = HashMap::new();
+        let mut by_category: HashMap<Category, i64> = HashMap::default();
         for piece in ctx.timeline.pieces_of(s) {
             let d = piece.end - piece.start;
             let Some(state) = piece.state else { continue };
