@@ -13,9 +13,12 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::model::legs::Leg;
 use crate::model::pool::{StrPool, Sym};
 use crate::model::quality::Quality;
-use crate::model::rows::{AgentSession, Origin};
+use crate::model::rows::{
+    Agent, AgentSession, NotReadyCode, Offhook, Origin, QueueInfo, RingGroupInfo, StateRow,
+};
 use crate::model::Dataset;
 use rows::{read_rows, FieldError};
 use source::{table_files, SourceFile};
@@ -72,19 +75,44 @@ fn read_file<T: Table>(file: &SourceFile, index: u32, opts: LoadOptions) -> Resu
     })
 }
 
-/// Reads one table: `None` when the dataset does not have it.
-fn read_table<T: Table>(dir: &Path, opts: LoadOptions, ds: &mut Dataset) -> Result<Option<Vec<T>>> {
-    let Some(files) = table_files(dir, T::NAME, &mut ds.quality)? else {
+/// The files of one table with their indices in `Dataset::files`.
+struct Found {
+    files: Vec<SourceFile>,
+    base: u32,
+}
+
+/// Finds a table's files and gives them their indices in `Dataset::files`.
+fn find(dir: &Path, name: &'static str, ds: &mut Dataset) -> Result<Option<Found>> {
+    let Some(files) = table_files(dir, name, &mut ds.quality)? else {
         return Ok(None);
     };
     let base = ds.files.len() as u32;
     ds.files.extend(files.iter().map(|f| f.path.clone()));
-    ds.quality.tables.entry(T::NAME).or_default();
-    let batches: Vec<Result<Batch<T>>> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| read_file::<T>(f, base + i as u32, opts))
-        .collect();
+    ds.quality.tables.entry(name).or_default();
+    Ok(Some(Found { files, base }))
+}
+
+/// Parses every file of a table, in parallel; results in file order.
+fn parse<T: Table>(found: &Option<Found>, opts: LoadOptions) -> Option<Vec<Result<Batch<T>>>> {
+    let found = found.as_ref()?;
+    Some(
+        found
+            .files
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| read_file::<T>(f, found.base + i as u32, opts))
+            .collect(),
+    )
+}
+
+/// Moves a table's batches into the dataset's pools, in file order.
+fn merge<T: Table>(
+    ds: &mut Dataset,
+    batches: Option<Vec<Result<Batch<T>>>>,
+) -> Result<Option<Vec<T>>> {
+    let Some(batches) = batches else {
+        return Ok(None);
+    };
     let mut out: Vec<T> = Vec::new();
     for batch in batches {
         // The first error in file order wins, whichever thread found it first.
@@ -112,7 +140,9 @@ fn read_table<T: Table>(dir: &Path, opts: LoadOptions, ds: &mut Dataset) -> Resu
     Ok(Some(out))
 }
 
-/// Reads the dataset in `dir`. The `cdr` table is required.
+/// Reads the dataset in `dir`. The `cdr` table is required. Every table's files are parsed at
+/// once (across tables and files), then merged in table and file order, so the result never
+/// depends on which thread finished first.
 pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
     if !dir.is_dir() {
         return Err(Error::Read {
@@ -126,19 +156,41 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
         sessions: StrPool::dense(),
         ..Dataset::default()
     };
-    ds.legs = read_table(dir, opts, &mut ds)?.ok_or_else(|| Error::Data {
-        path: dir.to_path_buf(),
-        loc: None,
-        message: "the dataset has no \"cdr\" table (cdr.csv, .json, .ndjson, or a directory cdr/)"
-            .into(),
-    })?;
-    ds.agents = read_table(dir, opts, &mut ds)?;
-    ds.queues = read_table(dir, opts, &mut ds)?;
-    ds.ring_groups = read_table(dir, opts, &mut ds)?;
-    ds.not_ready_codes = read_table(dir, opts, &mut ds)?;
-    ds.agent_sessions = read_table(dir, opts, &mut ds)?;
-    ds.agent_states = read_table(dir, opts, &mut ds)?;
-    ds.offhook = read_table(dir, opts, &mut ds)?;
+    let found: Vec<Option<Found>> = TABLES
+        .iter()
+        .map(|t| find(dir, t, &mut ds))
+        .collect::<Result<_>>()?;
+    if found[0].is_none() {
+        return Err(Error::Data {
+            path: dir.to_path_buf(),
+            loc: None,
+            message:
+                "the dataset has no \"cdr\" table (cdr.csv, .json, .ndjson, or a directory cdr/)"
+                    .into(),
+        });
+    }
+    let (mut legs, mut agents, mut queues, mut groups) = (None, None, None, None);
+    let (mut codes, mut sessions, mut states, mut offhook) = (None, None, None, None);
+    rayon::scope(|s| {
+        s.spawn(|_| legs = parse::<Leg>(&found[0], opts));
+        s.spawn(|_| states = parse::<StateRow>(&found[6], opts));
+        s.spawn(|_| {
+            agents = parse::<Agent>(&found[1], opts);
+            queues = parse::<QueueInfo>(&found[2], opts);
+            groups = parse::<RingGroupInfo>(&found[3], opts);
+            codes = parse::<NotReadyCode>(&found[4], opts);
+            sessions = parse::<AgentSession>(&found[5], opts);
+            offhook = parse::<Offhook>(&found[7], opts);
+        });
+    });
+    ds.legs = merge(&mut ds, legs)?.unwrap_or_default();
+    ds.agents = merge(&mut ds, agents)?;
+    ds.queues = merge(&mut ds, queues)?;
+    ds.ring_groups = merge(&mut ds, groups)?;
+    ds.not_ready_codes = merge(&mut ds, codes)?;
+    ds.agent_sessions = merge(&mut ds, sessions)?;
+    ds.agent_states = merge(&mut ds, states)?;
+    ds.offhook = merge(&mut ds, offhook)?;
     check_agent_tables(&mut ds, opts)?;
     Ok(ds)
 }
