@@ -72,14 +72,26 @@ impl Endpoint {
 
     /// The normalised name as printed in reports (an empty cell was read as `NONE`).
     pub fn name<'a>(&self, pool: &'a StrPool) -> &'a str {
-        match self {
-            Endpoint::Other(s) => pool.get(*s),
-            e => Endpoint::KNOWN
-                .iter()
-                .find(|(_, k)| k == e)
-                .map(|(n, _)| *n)
-                .unwrap_or("NONE"),
+        match (self, self.fixed_name()) {
+            (_, Some(name)) => name,
+            (Endpoint::Other(s), None) => pool.get(*s),
+            (_, None) => "NONE",
         }
+    }
+
+    /// The name of a value this program knows (`None` for an unknown one).
+    pub fn fixed_name(&self) -> Option<&'static str> {
+        Some(match self {
+            Endpoint::Other(_) => return None,
+            Endpoint::None => "NONE",
+            Endpoint::Extension => "EXTENSION",
+            Endpoint::Trunk => "TRUNK",
+            Endpoint::Queue => "QUEUE",
+            Endpoint::RingGroup => "RING_GROUP",
+            Endpoint::Ivr => "IVR",
+            Endpoint::Voicemail => "VOICEMAIL",
+            Endpoint::Conference => "CONFERENCE",
+        })
     }
 
     /// Moves an `Other` symbol into another pool.

@@ -140,6 +140,19 @@ impl State {
         (s, None, false)
     }
 
+    /// The printed name of a state this program knows (`None` for an unknown one).
+    pub fn fixed_name(self) -> Option<&'static str> {
+        Some(match self {
+            State::Ready => "READY",
+            State::NotReady => "NOT_READY",
+            State::Ringing => "RINGING",
+            State::OnCall => "ON_CALL",
+            State::WrapUp => "WRAP_UP",
+            State::Rna => "RNA",
+            State::Other(_) => return None,
+        })
+    }
+
     /// The printed name.
     pub fn name<'a>(&self, pool: &'a StrPool) -> &'a str {
         match self {

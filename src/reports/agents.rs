@@ -109,7 +109,7 @@ pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         Row::data(vec![
             Cell::Text(strings.arc(agent)),
             names[r as usize].clone(),
-            Cell::text(&local_date(a, period.tz).format("%Y-%m-%d").to_string()),
+            Cell::Date(a),
             Cell::Time(a),
             Cell::Time(e),
             Cell::Secs(e - a),

@@ -411,6 +411,14 @@ pub fn call_logs<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     t
 }
 
+/// An endpoint or service type: its fixed name, or an unknown value's own text.
+fn endpoint(e: Endpoint, strings: &crate::model::pool::StrPool) -> Cell {
+    match (e, e.fixed_name()) {
+        (_, Some(name)) => Cell::Static(name),
+        (e, None) => Cell::text(e.name(strings)),
+    }
+}
+
 /// One CALLLOGS row.
 fn leg_row(
     ds: &crate::model::Dataset,
@@ -431,9 +439,9 @@ fn leg_row(
         s(l.callee_display_name),
         s(l.service_number),
         s(l.service_name),
-        Cell::text(l.service_type.name(strings)),
+        endpoint(l.service_type, strings),
         s(l.call_type),
-        Cell::text(call.direction.name()),
+        Cell::Static(call.direction.name()),
         Cell::Time(l.started_at),
         time(l.rang_at),
         time(l.answered_at),

@@ -28,6 +28,10 @@ pub enum Cell {
     Time(Ts),
     /// Text as written.
     Text(Arc<str>),
+    /// Fixed text (a name this program knows), without an allocation.
+    Static(&'static str),
+    /// The local date of an instant in the report's zone, `YYYY-MM-DD`.
+    Date(Ts),
 }
 
 impl Cell {
@@ -45,7 +49,13 @@ impl Cell {
                 let _ = write!(out, "{v}");
             }
             Cell::Time(t) => crate::time::push_rfc3339(*t, tz, out),
+            Cell::Date(t) => {
+                let start = out.len();
+                crate::time::push_rfc3339(*t, tz, out);
+                out.truncate(start + 10);
+            }
             Cell::Text(s) => out.push_str(s),
+            Cell::Static(s) => out.push_str(s),
             other => out.push_str(&other.render(tz)),
         }
     }
@@ -58,7 +68,9 @@ impl Cell {
             Cell::Pct(h) => Cow::Owned(hundredths(*h)),
             Cell::Money(m) => Cow::Owned(m.format4()),
             Cell::Time(t) => Cow::Owned(format_rfc3339(*t, tz)),
+            Cell::Date(t) => Cow::Owned(format_rfc3339(*t, tz)[..10].to_string()),
             Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Static(s) => Cow::Borrowed(s),
         }
     }
 }
