@@ -23,6 +23,7 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let mut ds = input::load(&c.data, c.load)?;
     let facts = Facts::build(&mut ds);
     let timeline = Timeline::build(&ds, c.now);
+    ds.release_agent_rows();
     let ctx = Ctx {
         ds: &ds,
         facts: &facts,

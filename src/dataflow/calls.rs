@@ -209,8 +209,8 @@ fn item(ds: &Dataset, i: u32) -> Value {
         Value::String(l.callee_endpoint.name(&ds.strings).to_string()),
     );
     m.insert("started_at".into(), Value::from(l.started_at));
-    m.insert("rang_at".into(), ts(l.rang_at));
-    m.insert("answered_at".into(), ts(l.answered_at));
+    m.insert("rang_at".into(), ts(l.rang_at.get()));
+    m.insert("answered_at".into(), ts(l.answered_at.get()));
     m.insert("ended_at".into(), Value::from(l.ended_at));
     m.insert(
         "direction".into(),

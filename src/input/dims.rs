@@ -182,7 +182,7 @@ impl Table for AgentSession {
             logout_at,
             phone: row.sym(PHONE, s)?,
             dial_group: row.sym(DIAL_GROUP, s)?,
-            origin: Origin { file: cx.file, loc },
+            origin: Origin::new(cx.file, loc),
         })
     }
 
@@ -241,8 +241,8 @@ impl Table for StateRow {
             reason_code,
             call_session: row.sym(SESSION_ID, s)?,
             start_at,
-            end_at,
-            origin: Origin { file: cx.file, loc },
+            end_at: end_at.into(),
+            origin: Origin::new(cx.file, loc),
         })
     }
 
@@ -286,7 +286,7 @@ impl Table for Offhook {
             start_at,
             end_at,
             monitoring: row.flag(MONITORING)?,
-            origin: Origin { file: cx.file, loc },
+            origin: Origin::new(cx.file, loc),
         })
     }
 

@@ -54,7 +54,7 @@ struct Batch<T> {
 
 fn read_file<T: Table>(file: &SourceFile, index: u32, opts: LoadOptions) -> Result<Batch<T>> {
     let mut cx = ParseCx::new(index);
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(file.estimated_lines().unwrap_or(0));
     read_rows(file, T::COLUMNS, T::REQUIRED, |row, loc| {
         match row.and_then(|r| T::parse(&r, loc, &mut cx)) {
             Ok(t) => rows.push(t),
@@ -198,7 +198,7 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
 fn row_error(ds: &Dataset, origin: Origin, e: FieldError) -> Error {
     Error::Row {
         path: ds.files[origin.file as usize].clone(),
-        loc: origin.loc,
+        loc: origin.loc(),
         field: e.field.to_string(),
         problem: e.problem,
     }
@@ -206,7 +206,7 @@ fn row_error(ds: &Dataset, origin: Origin, e: FieldError) -> Error {
 
 fn describe(ds: &Dataset, origin: Origin) -> String {
     let path = ds.files[origin.file as usize].display();
-    format!("{path}{}", origin.loc)
+    format!("{path}{}", origin.loc())
 }
 
 /// Ties rows to their login session (index and agent), dropping rows of unknown sessions with
@@ -316,7 +316,7 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
                     return Err(row_error(ds, r.origin, e));
                 }
             }
-            let end = r.end_at.unwrap_or(r.start_at);
+            let end = r.end_at.get().unwrap_or(r.start_at);
             reach = match reach {
                 Some((sess, e, o)) if sess == r.session && e >= end => Some((sess, e, o)),
                 _ => Some((r.session, end, r.origin)),

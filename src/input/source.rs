@@ -51,6 +51,26 @@ impl SourceFile {
     }
 }
 
+impl SourceFile {
+    /// About how many lines the file has, from its size and the lines of its first 64 KiB;
+    /// `None` for compressed files. Used to size row vectors once instead of doubling them.
+    pub fn estimated_lines(&self) -> Option<usize> {
+        if self.gzip {
+            return None;
+        }
+        let len = fs::metadata(&self.path).ok()?.len();
+        let mut head = vec![0u8; 64 * 1024];
+        let n = File::open(&self.path)
+            .and_then(|mut f| f.read(&mut head))
+            .ok()?;
+        let lines = head[..n].iter().filter(|&&b| b == b'\n').count();
+        if lines < 2 || n == 0 {
+            return None;
+        }
+        Some((len as f64 * lines as f64 / n as f64 * 1.02) as usize + 16)
+    }
+}
+
 /// Reads a file name's format from its extension (`cdr.csv.gz` → CSV, gzip).
 pub fn classify(name: &str) -> Option<(Format, bool)> {
     let (stem, gzip) = match name.strip_suffix(".gz") {

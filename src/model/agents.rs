@@ -94,7 +94,10 @@ impl Timeline {
             let mut cursor = start;
             for (k, r) in run.iter().enumerate() {
                 let implied = run.get(k + 1).map_or(end, |n| n.start_at);
-                let (a, b) = (r.start_at.max(start), r.end_at.unwrap_or(implied).min(end));
+                let (a, b) = (
+                    r.start_at.max(start),
+                    r.end_at.get().unwrap_or(implied).min(end),
+                );
                 if b <= a {
                     continue;
                 }

@@ -114,7 +114,7 @@ fn derive(legs: &[Leg], group: &[u32], first: u32) -> Call {
         direction: Direction::of_first_leg(lead),
         answered: false,
         talk: 0,
-        tenant: lead.tenant_id,
+        tenant: lead.tenant_id.get(),
     };
     for &i in group {
         let l = &legs[i as usize];

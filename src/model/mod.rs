@@ -66,6 +66,18 @@ impl Dataset {
         Ok(())
     }
 
+    /// Frees the raw state and off-hook rows once every agent timeline a command needs is built
+    /// (the timelines hold what the reports read). The tables stay present, so reports that
+    /// need them still run.
+    pub fn release_agent_rows(&mut self) {
+        for rows in [&mut self.agent_states].into_iter().flatten() {
+            *rows = Vec::new();
+        }
+        for rows in [&mut self.offhook].into_iter().flatten() {
+            *rows = Vec::new();
+        }
+    }
+
     /// The number of calls (distinct session ids).
     pub fn call_count(&self) -> usize {
         self.sessions.len()

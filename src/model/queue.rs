@@ -164,7 +164,7 @@ fn entries_of_call(
         let answered = offers_by_head[k]
             .iter()
             .copied()
-            .filter_map(|i| legs[i as usize].answered_at.map(|a| (a, i)))
+            .filter_map(|i| legs[i as usize].answered_at().map(|a| (a, i)))
             .min();
         let answer = answered.map(|(answered_at, i)| {
             let l = &legs[i as usize];
@@ -303,7 +303,7 @@ impl Callbacks {
             .iter()
             .filter_map(|&i| {
                 legs[i as usize]
-                    .answered_at
+                    .answered_at()
                     .filter(|&a| a < end)
                     .map(|a| (a, i))
             })

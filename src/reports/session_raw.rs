@@ -297,11 +297,11 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
                 continue;
             }
             c.presented += 1;
-            if let Some(answered_at) = l.answered_at {
+            if let Some(answered_at) = l.answered_at() {
                 c.accepted += 1;
                 c.xfers += i64::from(l.disposition_xfer);
                 c.talk += l.talk();
-                if let Some(d) = l.disposition_at {
+                if let Some(d) = l.disposition_at.get() {
                     c.pending += d - answered_at;
                     c.pending_legs += 1;
                 }
