@@ -47,6 +47,7 @@ struct Page<'a> {
     params: Vec<(String, String)>,
     charts: Vec<String>,
     rows: OnceRows<'a>,
+    total_rows: usize,
     tz: Tz,
     headings: Vec<(String, bool)>,
     notes: Vec<String>,
@@ -480,10 +481,12 @@ fn int_time(c: &Cell) -> i64 {
 
 /// Writes the page; returns the number of table rows.
 pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<u64> {
+    let total_rows = t.row_count();
     // A streamed table's first row shows which columns are numeric; it is put back in front.
     if t.rows.is_empty() {
         if let Some(first) = t.stream.as_mut().and_then(|s| s.next()) {
             t.rows.push(first);
+            t.stream_len -= 1;
         }
     }
     // Charts need every row at hand: only reports short enough to hold all their rows have one.
@@ -541,6 +544,7 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
             rows: RefCell::new(Some(Box::new(t.into_rows()))),
             count: Counter::new(0),
         },
+        total_rows,
         tz,
         notes: formulas(kind, m.params),
         rows_read: if rows_read.is_empty() {

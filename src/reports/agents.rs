@@ -91,6 +91,7 @@ pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         .iter()
         .map(|&a| Cell::text(&facts.directory.display_name(ds, a)))
         .collect();
+    t.stream_len = refs.len();
     t.stream = Some(Box::new(refs.into_iter().map(move |(r, a, _, e, j)| {
         let piece = &timeline.pieces[j as usize];
         let agent = agents[r as usize];

@@ -398,6 +398,10 @@ pub fn call_logs<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     );
     // Rows are made as they are written: a month of legs never sits in memory as cells.
     let Ctx { ds, facts, .. } = *ctx;
+    t.stream_len = kept
+        .iter()
+        .map(|&c| facts.calls.calls[c as usize].len as usize)
+        .sum();
     t.stream = Some(Box::new(kept.into_iter().flat_map(move |c| {
         let call = &facts.calls.calls[c as usize];
         let session = ds.sessions.arc(Sym(c));

@@ -54,6 +54,7 @@ fn build<'a>(
         columns: columns(lead, word),
         rows: Vec::new(),
         stream: None,
+        stream_len: 0,
         tz: ctx.period.tz,
     };
     let mut push = |r: Option<&ServiceRow>, a: &QueueAcc| {

@@ -166,6 +166,8 @@ pub struct Table<'a> {
     pub rows: Vec<Row>,
     /// Rows still to come, after `rows`.
     pub stream: Option<RowStream<'a>>,
+    /// How many rows `stream` will give (known before they are made).
+    pub stream_len: usize,
     /// The zone timestamps are printed in.
     pub tz: Tz,
 }
@@ -189,6 +191,7 @@ impl<'a> Table<'a> {
             columns: columns.iter().map(|c| (*c).to_string()).collect(),
             rows: Vec::new(),
             stream: None,
+            stream_len: 0,
             tz,
         }
     }
@@ -205,7 +208,13 @@ impl<'a> Table<'a> {
         if let Some(rest) = self.stream.take() {
             self.rows.extend(rest);
         }
+        self.stream_len = 0;
         self
+    }
+
+    /// Every row, held or still to come.
+    pub fn row_count(&self) -> usize {
+        self.rows.len() + self.stream_len
     }
 }
 
