@@ -83,7 +83,10 @@ pub struct OffhookOut {
 /// Everything the simulation produced.
 #[derive(Debug, Default)]
 pub struct Generated {
+    /// Legs in the order they were generated.
     pub legs: Vec<LegRow>,
+    /// Indices into `legs` in file order (start, session, leg number).
+    pub order: Vec<u32>,
     pub calls: u64,
     pub sessions: Vec<SessionRow>,
     pub states: Vec<StateOut>,
@@ -318,7 +321,8 @@ impl Sim<'_> {
     }
 
     fn free_at(&self, agent: usize, t: Ts) -> bool {
-        self.w.next_free(agent, t, self.busy[agent]) == Some(t)
+        // Most agents are busy at any instant: answer that before searching their shifts.
+        self.busy[agent] <= t && self.w.next_free(agent, t, self.busy[agent]) == Some(t)
     }
 
     fn pick_free(&mut self, t: Ts, tries: u32) -> Option<usize> {
@@ -1090,7 +1094,14 @@ impl Sim<'_> {
                 monitoring: false,
             });
         }
-        out.legs.sort_by_key(|l| (l.started, l.session, l.leg_no));
+        // The file order of the legs, as indices: rows are large, and sorting them would move
+        // each many times.
+        let mut order: Vec<u32> = (0..out.legs.len() as u32).collect();
+        order.sort_by_key(|&i| {
+            let l = &out.legs[i as usize];
+            (l.started, l.session, l.leg_no)
+        });
+        out.order = order;
         out
     }
 

@@ -64,6 +64,25 @@ fn text(v: &Val<'_>, ts: TsForm) -> String {
     }
 }
 
+/// Appends a cell's text to `out` (no allocation for numbers and timestamps).
+fn push_text(v: &Val<'_>, ts: TsForm, out: &mut String) {
+    use std::fmt::Write as _;
+    match v {
+        Val::S(s) => out.push_str(s),
+        Val::O(s) => out.push_str(s),
+        Val::I(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Val::T(None) => {}
+        Val::T(Some(t)) => match ts {
+            TsForm::Unix => {
+                let _ = write!(out, "{t}");
+            }
+            TsForm::Rfc3339(tz) => crate::time::push_rfc3339(*t, tz, out),
+        },
+    }
+}
+
 fn write_csv(path: &Path, gzip: bool, ts: TsForm, header: &[&str], rows: Rows<'_>) -> Result<()> {
     let mut w = csv::Writer::from_writer(create(path, gzip)?);
     let fail = |e: csv::Error| Error::Write {
@@ -71,9 +90,14 @@ fn write_csv(path: &Path, gzip: bool, ts: TsForm, header: &[&str], rows: Rows<'_
         source: e.into(),
     };
     w.write_record(header).map_err(fail)?;
+    let mut buf = String::new();
     for row in rows {
-        w.write_record(row.iter().map(|v| text(v, ts)))
-            .map_err(fail)?;
+        for v in &row {
+            buf.clear();
+            push_text(v, ts, &mut buf);
+            w.write_field(buf.as_bytes()).map_err(fail)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(fail)?;
     }
     let mut inner = w.into_inner().map_err(|e| Error::Write {
         path: path.to_path_buf(),
@@ -241,16 +265,17 @@ pub fn write(w: &World, g: &Generated, c: &SampleConfig) -> Result<()> {
             false,
             unix,
             &CDR_HEADER,
-            Box::new(g.legs.iter().map(cdr_row)),
+            Box::new(g.order.iter().map(|&i| cdr_row(&g.legs[i as usize]))),
         )?;
     } else {
         let dir = p("cdr");
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         let mut i = 0;
         let mut day_index = 0usize;
-        while i < g.legs.len() {
-            let date = local_date(g.legs[i].started, c.tz);
-            let j = i + g.legs[i..].partition_point(|l| local_date(l.started, c.tz) == date);
+        while i < g.order.len() {
+            let date = local_date(g.legs[g.order[i] as usize].started, c.tz);
+            let j = i + g.order[i..]
+                .partition_point(|&k| local_date(g.legs[k as usize].started, c.tz) == date);
             let gzip = day_index % 2 == 1;
             let ts = if matches!(day_index % 4, 0 | 3) {
                 rfc
@@ -263,7 +288,7 @@ pub fn write(w: &World, g: &Generated, c: &SampleConfig) -> Result<()> {
                 gzip,
                 ts,
                 &CDR_HEADER,
-                Box::new(g.legs[i..j].iter().map(cdr_row)),
+                Box::new(g.order[i..j].iter().map(|&k| cdr_row(&g.legs[k as usize]))),
             )?;
             i = j;
             day_index += 1;
