@@ -185,6 +185,8 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
             .entry(p.fire)
             .or_insert_with(|| Timeline::build(&ds, p.fire));
     }
+    ds.release_agent_rows();
+    let ds = ds;
     // Leftovers of a killed run go first: the staging below makes new temporary files.
     sweep_temporaries(&c.out);
     // Every report computed and streamed to its staged file in parallel; committed in order.

@@ -80,6 +80,12 @@ impl Timeline {
             return t;
         };
         let states = ds.agent_states.as_deref().unwrap_or(&[]);
+        let offhook = ds.offhook.as_deref().unwrap_or(&[]);
+        // Sized up front: a doubling vector of a month's pieces would hold twice their bytes.
+        // Gaps are rare (about one a session), so states plus sessions is nearly always enough.
+        t.pieces.reserve_exact(states.len() + sessions.len());
+        t.sessions.reserve_exact(sessions.len());
+        t.offhook.reserve_exact(offhook.len());
         let mut next = 0usize;
         for (index, s) in sessions.iter().enumerate() {
             let start = s.login_at;
@@ -131,7 +137,7 @@ impl Timeline {
                 len,
             });
         }
-        for o in ds.offhook.as_deref().unwrap_or(&[]) {
+        for o in offhook {
             let span = &t.sessions[o.session as usize];
             let (a, b) = (
                 o.start_at.max(span.start),

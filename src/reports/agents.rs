@@ -54,7 +54,9 @@ pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         .map(|(i, a)| (*a, i as u32))
         .collect();
     // (agent rank, start, session, end, piece index): the order of the rows.
-    let mut refs: Vec<(u32, i64, u32, i64, u32)> = Vec::new();
+    // Sized for every piece plus a few split at midnight, rather than left to double.
+    let pieces = timeline.pieces.len();
+    let mut refs: Vec<(u32, i64, u32, i64, u32)> = Vec::with_capacity(pieces + pieces / 32);
     for (k, s) in timeline.sessions.iter().enumerate() {
         let Some(&r) = rank.get(&s.agent) else {
             continue;
