@@ -21,9 +21,10 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         writeln!(err, "warning: {w}").map_err(stderr)?;
     }
     let mut ds = input::load(&c.data, c.load)?;
-    let facts = Facts::build(&mut ds);
+    // The timeline first, so the raw agent rows are freed before the call facts are built.
     let timeline = Timeline::build(&ds, c.now);
     ds.release_agent_rows();
+    let facts = Facts::build(&mut ds);
     let ctx = Ctx {
         ds: &ds,
         facts: &facts,

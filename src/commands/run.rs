@@ -177,8 +177,8 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     }
     // One read of the dataset for every report of the run.
     let mut ds = input::load(&c.data, c.load)?;
-    let facts = Facts::build(&mut ds);
-    crate::commands::build::report_quality(&ds, err).map_err(io)?;
+    // Timelines first: the raw agent rows they read are freed before the call facts are built,
+    // so the two never take memory at the same time.
     let mut timelines: BTreeMap<Ts, Timeline> = BTreeMap::new();
     for p in &planned {
         timelines
@@ -186,7 +186,8 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
             .or_insert_with(|| Timeline::build(&ds, p.fire));
     }
     ds.release_agent_rows();
-    let ds = ds;
+    let facts = Facts::build(&mut ds);
+    crate::commands::build::report_quality(&ds, err).map_err(io)?;
     // Leftovers of a killed run go first: the staging below makes new temporary files.
     sweep_temporaries(&c.out);
     // Every report computed and streamed to its staged file in parallel; committed in order.

@@ -137,6 +137,9 @@ fn merge<T: Table>(
         }
         ds.quality.merge(batch.quality);
     }
+    // The capacity was estimated from the file size; give back what the estimate overshot
+    // (a large vector shrinks in place).
+    out.shrink_to_fit();
     Ok(Some(out))
 }
 
