@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
     BuildConfig, Config, Layout, QueryConfig, RunConfig, RunMode, SampleConfig, ValidateConfig,
@@ -24,6 +24,37 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The files `run` and `backfill` read and write.
+#[derive(Debug, Args)]
+pub struct RunFiles {
+    /// The job file (TOML or JSON).
+    #[arg(long, value_name = "FILE")]
+    jobs: PathBuf,
+    /// The dataset directory.
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// The output directory (reports and report_log.json).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Skip invalid rows, counting them by reason, instead of stopping at the first.
+    #[arg(long)]
+    skip_bad_rows: bool,
+}
+
+impl RunFiles {
+    fn into_config(self, mode: RunMode) -> RunConfig {
+        RunConfig {
+            jobs: self.jobs,
+            data: self.data,
+            out: self.out,
+            load: LoadOptions {
+                skip_bad_rows: self.skip_bad_rows,
+            },
+            mode,
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -35,21 +66,11 @@ pub enum Command {
         a job never run fires its latest time. Running again with the same --now writes nothing.\n\
         Exit status 1 when any report failed; the others are still written.")]
     Run {
-        /// The job file (TOML or JSON).
-        #[arg(long, value_name = "FILE")]
-        jobs: PathBuf,
-        /// The dataset directory.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// The output directory (reports and report_log.json).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
+        #[command(flatten)]
+        files: RunFiles,
         /// "Now" (default: the wall clock).
         #[arg(long, value_name = "T")]
         now: Option<String>,
-        /// Skip invalid rows, counting them by reason, instead of stopping at the first.
-        #[arg(long)]
-        skip_bad_rows: bool,
     },
     /// Produce every scheduled run whose fire time is in [from, to), as if each had run on time.
     #[command(
@@ -57,15 +78,8 @@ pub enum Command {
         --from 2025-09-01T00:00:00+08:00 --to 2025-10-01T00:00:00+08:00 --job daily-queues"
     )]
     Backfill {
-        /// The job file (TOML or JSON).
-        #[arg(long, value_name = "FILE")]
-        jobs: PathBuf,
-        /// The dataset directory.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// The output directory.
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
+        #[command(flatten)]
+        files: RunFiles,
         /// First fire time included (RFC 3339 with an offset).
         #[arg(long, value_name = "T")]
         from: String,
@@ -75,9 +89,6 @@ pub enum Command {
         /// Only this job (repeatable; default: every active job).
         #[arg(long = "job", value_name = "ID")]
         job: Vec<String>,
-        /// Skip invalid rows, counting them by reason, instead of stopping at the first.
-        #[arg(long)]
-        skip_bad_rows: bool,
     },
     /// Answer a PortSIP Dataflow analytics query offline, with the API's JSON.
     #[command(after_help = "Operations (the API's operationId):\n  \
@@ -300,29 +311,14 @@ impl Cli {
             parse_instant(v).map_err(|e| Error::usage(format!("{flag}: {e}")))
         };
         Ok(match self.command {
-            Command::Run {
-                jobs,
-                data,
-                out,
-                now,
-                skip_bad_rows,
-            } => Config::Run(RunConfig {
-                jobs,
-                data,
-                out,
-                load: LoadOptions { skip_bad_rows },
-                mode: RunMode::Run {
-                    now: now.map_or(Ok(wall_clock), |t| instant("--now", &t))?,
-                },
-            }),
+            Command::Run { files, now } => Config::Run(files.into_config(RunMode::Run {
+                now: now.map_or(Ok(wall_clock), |t| instant("--now", &t))?,
+            })),
             Command::Backfill {
-                jobs,
-                data,
-                out,
+                files,
                 from,
                 to,
                 job,
-                skip_bad_rows,
             } => {
                 let (from, to) = (instant("--from", &from)?, instant("--to", &to)?);
                 if to <= from {
@@ -330,17 +326,11 @@ impl Cli {
                         "the range is empty: --to must be after --from",
                     ));
                 }
-                Config::Run(RunConfig {
-                    jobs,
-                    data,
-                    out,
-                    load: LoadOptions { skip_bad_rows },
-                    mode: RunMode::Backfill {
-                        from,
-                        to,
-                        only: job,
-                    },
-                })
+                Config::Run(files.into_config(RunMode::Backfill {
+                    from,
+                    to,
+                    only: job,
+                }))
             }
             Command::Query {
                 operation,

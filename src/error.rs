@@ -87,6 +87,24 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// Standard output could not be written (a closed pipe, a full disk).
+    pub fn stdout(source: io::Error) -> Error {
+        Error::Write {
+            path: "<stdout>".into(),
+            source,
+        }
+    }
+
+    /// Standard error could not be written.
+    pub fn stderr(source: io::Error) -> Error {
+        Error::Write {
+            path: "<stderr>".into(),
+            source,
+        }
+    }
+}
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = pbx_report::run(config, &mut out, &mut io::stderr())
-        .and_then(|()| out.flush().map_err(stdout_error));
+        .and_then(|()| out.flush().map_err(Error::stdout));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is not a failure.
@@ -23,13 +23,6 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),
-    }
-}
-
-fn stdout_error(source: io::Error) -> Error {
-    Error::Write {
-        path: "<stdout>".into(),
-        source,
     }
 }
 

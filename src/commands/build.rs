@@ -13,12 +13,8 @@ use crate::reports::{compute, Ctx};
 
 /// Runs the command.
 pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
-    let stderr = |e| Error::Write {
-        path: "<stderr>".into(),
-        source: e,
-    };
     for w in &c.warnings {
-        writeln!(err, "warning: {w}").map_err(stderr)?;
+        writeln!(err, "warning: {w}").map_err(Error::stderr)?;
     }
     let mut ds = input::load(&c.data, c.load)?;
     // The timeline first, so the raw agent rows are freed before the call facts are built.
@@ -33,7 +29,7 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         now: c.now,
     };
     let table = compute(&ctx, &c.request)?;
-    report_quality(&ds, err).map_err(stderr)?;
+    report_quality(&ds, err).map_err(Error::stderr)?;
     let meta = render::Meta {
         from: c.period.from,
         to: c.period.to,
@@ -50,10 +46,7 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         }
         None => render::write(table, c.format, &meta, out)
             .map(drop)
-            .map_err(|source| Error::Write {
-                path: "<stdout>".into(),
-                source,
-            }),
+            .map_err(Error::stdout),
     }
 }
 

@@ -9,13 +9,6 @@ use crate::jobs;
 use crate::schedule::period;
 use crate::time::{format_rfc3339, Ts};
 
-fn stdout(e: std::io::Error) -> Error {
-    Error::Write {
-        path: "<stdout>".into(),
-        source: e,
-    }
-}
-
 /// `jobs validate`: one line per job; every problem at once (exit 2).
 pub fn validate(path: &Path, out: &mut dyn Write) -> Result<()> {
     let jobs = jobs::load(path)?;
@@ -30,9 +23,9 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<()> {
             j.tz.name(),
             if j.active { "" } else { " (inactive)" }
         )
-        .map_err(stdout)?;
+        .map_err(Error::stdout)?;
         for w in &j.warnings {
-            writeln!(out, "   warning: {w}").map_err(stdout)?;
+            writeln!(out, "   warning: {w}").map_err(Error::stdout)?;
         }
     }
     writeln!(
@@ -41,7 +34,7 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<()> {
         jobs.len(),
         if jobs.len() == 1 { "" } else { "s" }
     )
-    .map_err(stdout)
+    .map_err(Error::stdout)
 }
 
 /// `jobs next`: the next `count` fires of each active job after `after`, with their periods.
@@ -69,7 +62,8 @@ pub fn next(path: &Path, after: Ts, count: usize, out: &mut dyn Write) -> Result
                 Ok(_) => "(empty period: no report)".to_string(),
                 Err(e) => format!("({e})"),
             };
-            writeln!(out, "{} {} {span}", j.id, format_rfc3339(fire, j.tz)).map_err(stdout)?;
+            writeln!(out, "{} {} {span}", j.id, format_rfc3339(fire, j.tz))
+                .map_err(Error::stdout)?;
         }
     }
     Ok(())

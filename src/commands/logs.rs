@@ -6,13 +6,6 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::output::ReportLog;
 
-fn stdout(e: std::io::Error) -> Error {
-    Error::Write {
-        path: "<stdout>".into(),
-        source: e,
-    }
-}
-
 /// One line per entry, oldest first.
 pub fn list(out_dir: &Path, out: &mut dyn Write) -> Result<()> {
     let log = ReportLog::load(out_dir)?;
@@ -22,7 +15,7 @@ pub fn list(out_dir: &Path, out: &mut dyn Write) -> Result<()> {
             "{} {} {} {} {} rows {}",
             e.id, e.create_time, e.kind, e.format, e.rows, e.file_url
         )
-        .map_err(stdout)?;
+        .map_err(Error::stdout)?;
     }
     Ok(())
 }
@@ -43,5 +36,5 @@ pub fn delete(out_dir: &Path, id: &str, out: &mut dyn Write) -> Result<()> {
         Err(source) => return Err(Error::Write { path: file, source }),
     }
     log.save()?;
-    writeln!(out, "deleted {} ({})", entry.id, entry.file_url).map_err(stdout)
+    writeln!(out, "deleted {} ({})", entry.id, entry.file_url).map_err(Error::stdout)
 }

@@ -161,18 +161,11 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
         }
     };
     let planned = plan(&jobs, fires, &mut warnings)?;
-    let io = |e| Error::Write {
-        path: "<stderr>".into(),
-        source: e,
-    };
     for w in &warnings {
-        writeln!(err, "warning: {w}").map_err(io)?;
+        writeln!(err, "warning: {w}").map_err(Error::stderr)?;
     }
     if planned.is_empty() {
-        writeln!(out, "nothing due").map_err(|e| Error::Write {
-            path: "<stdout>".into(),
-            source: e,
-        })?;
+        writeln!(out, "nothing due").map_err(Error::stdout)?;
         return Ok(());
     }
     // One read of the dataset for every report of the run.
@@ -187,7 +180,7 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     }
     ds.release_agent_rows();
     let facts = Facts::build(&mut ds);
-    crate::commands::build::report_quality(&ds, err).map_err(io)?;
+    crate::commands::build::report_quality(&ds, err).map_err(Error::stderr)?;
     // Leftovers of a killed run go first: the staging below makes new temporary files.
     sweep_temporaries(&c.out);
     // Every report computed and streamed to its staged file in parallel; committed in order.
@@ -260,7 +253,7 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
                 writeln!(err, "error: job \"{}\" at {when}: {e}", job.id)
             }
         }
-        .map_err(io)?;
+        .map_err(Error::stderr)?;
     }
     if failed > 0 {
         return Err(Error::JobsFailed(failed));

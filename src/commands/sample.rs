@@ -9,8 +9,5 @@ use crate::sample;
 /// Runs the command.
 pub fn run(c: &SampleConfig, out: &mut dyn Write) -> Result<()> {
     let summary = sample::write(c)?;
-    writeln!(out, "{summary}").map_err(|source| Error::Write {
-        path: "<stdout>".into(),
-        source,
-    })
+    writeln!(out, "{summary}").map_err(Error::stdout)
 }

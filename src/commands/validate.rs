@@ -13,10 +13,7 @@ use crate::time::{format_rfc3339, Ts};
 pub fn run(c: &ValidateConfig, out: &mut dyn Write) -> Result<()> {
     let mut ds = input::load(&c.data, c.load)?;
     let facts = Facts::build(&mut ds);
-    report(&ds, &facts, c, out).map_err(|source| Error::Write {
-        path: "<stdout>".into(),
-        source,
-    })
+    report(&ds, &facts, c, out).map_err(Error::stdout)
 }
 
 /// The earliest and latest instants of the dataset: CDR legs and agent sessions.

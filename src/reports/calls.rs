@@ -593,6 +593,14 @@ D,556,TRUNK,1001,EXTENSION,2025-01-02T00:05:00Z,,2025-01-02T00:06:00Z
         );
     }
 
+    /// The first cell of every data row.
+    fn first_cells(csv: &str) -> Vec<&str> {
+        csv.lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap())
+            .collect()
+    }
+
     #[test]
     fn hours_are_real_hours_across_dst() {
         let f = Fixture::new(&[("cdr", DAILY)], 0);
@@ -603,11 +611,7 @@ D,556,TRUNK,1001,EXTENSION,2025-01-02T00:05:00Z,,2025-01-02T00:06:00Z
             "America/New_York",
             &["granularity=HOUR"],
         );
-        let starts: Vec<&str> = fall
-            .lines()
-            .skip(1)
-            .map(|l| l.split(',').next().unwrap())
-            .collect();
+        let starts = first_cells(&fall);
         assert_eq!(starts.len(), 25);
         assert_eq!(
             &starts[..4],
@@ -625,11 +629,7 @@ D,556,TRUNK,1001,EXTENSION,2025-01-02T00:05:00Z,,2025-01-02T00:06:00Z
             "America/New_York",
             &["granularity=HOUR"],
         );
-        let starts: Vec<&str> = spring
-            .lines()
-            .skip(1)
-            .map(|l| l.split(',').next().unwrap())
-            .collect();
+        let starts = first_cells(&spring);
         assert_eq!(starts.len(), 23);
         assert_eq!(
             &starts[..3],
