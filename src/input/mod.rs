@@ -95,14 +95,49 @@ fn find(dir: &Path, name: &'static str, ds: &mut Dataset) -> Result<Option<Found
 /// Parses every file of a table, in parallel; results in file order.
 fn parse<T: Table>(found: &Option<Found>, opts: LoadOptions) -> Option<Vec<Result<Batch<T>>>> {
     let found = found.as_ref()?;
-    Some(
-        found
-            .files
-            .par_iter()
-            .enumerate()
-            .map(|(i, f)| read_file::<T>(f, found.base + i as u32, opts))
-            .collect(),
-    )
+    Some(parse_files(&found.files, found.base, opts))
+}
+
+fn parse_files<T: Table>(
+    files: &[SourceFile],
+    base: u32,
+    opts: LoadOptions,
+) -> Vec<Result<Batch<T>>> {
+    files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| read_file::<T>(f, base + i as u32, opts))
+        .collect()
+}
+
+/// Parses and merges a table of many files a window at a time, so only a window of parsed
+/// batches waits for merging, not the whole table beside its merged copy (daily CDR files over
+/// a month would otherwise be held twice).
+fn load_windowed<T: Table>(
+    ds: &mut Dataset,
+    found: &Option<Found>,
+    opts: LoadOptions,
+) -> Result<Option<Vec<T>>> {
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let window = rayon::current_num_threads().max(1) * 2;
+    let mut out = Vec::new();
+    for (w, files) in found.files.chunks(window).enumerate() {
+        let base = found.base + (w * window) as u32;
+        let batches = parse_files::<T>(files, base, opts);
+        // Room for the whole table as projected from the files read so far: the vector grows
+        // a few times by about the right amount instead of doubling past it.
+        let done = w * window + files.len();
+        let rows: usize = batches.iter().flatten().map(|b| b.rows.len()).sum();
+        let projected = (out.len() + rows) * found.files.len() / done;
+        if projected > out.capacity() && !out.is_empty() {
+            out.reserve_exact(projected - out.len());
+        }
+        merge_into(ds, batches, &mut out)?;
+    }
+    out.shrink_to_fit();
+    Ok(Some(out))
 }
 
 /// Moves a table's batches into the dataset's pools, in file order.
@@ -113,7 +148,20 @@ fn merge<T: Table>(
     let Some(batches) = batches else {
         return Ok(None);
     };
-    let mut out: Vec<T> = Vec::new();
+    let mut out = Vec::new();
+    merge_into(ds, batches, &mut out)?;
+    // The capacity was estimated from the file size; give back what the estimate overshot
+    // (a large vector shrinks in place).
+    out.shrink_to_fit();
+    Ok(Some(out))
+}
+
+/// Appends batches to `out` in file order, remapping their symbols into the dataset's pools.
+fn merge_into<T: Table>(
+    ds: &mut Dataset,
+    batches: Vec<Result<Batch<T>>>,
+    out: &mut Vec<T>,
+) -> Result<()> {
     for batch in batches {
         // The first error in file order wins, whichever thread found it first.
         let mut batch = batch?;
@@ -130,17 +178,14 @@ fn merge<T: Table>(
         }
         ds.call_ids.append(std::mem::take(&mut batch.call_ids));
         // Moved, not copied: a single large file never holds its rows twice.
-        if out.is_empty() {
-            out = batch.rows;
+        if out.capacity() == 0 {
+            *out = batch.rows;
         } else {
             out.append(&mut batch.rows);
         }
         ds.quality.merge(batch.quality);
     }
-    // The capacity was estimated from the file size; give back what the estimate overshot
-    // (a large vector shrinks in place).
-    out.shrink_to_fit();
-    Ok(Some(out))
+    Ok(())
 }
 
 /// Reads the dataset in `dir`. The `cdr` table is required. Every table's files are parsed at
@@ -172,10 +217,12 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
                     .into(),
         });
     }
-    let (mut legs, mut agents, mut queues, mut groups) = (None, None, None, None);
+    let (mut legs, mut agents, mut queues, mut groups) = (Ok(None), None, None, None);
     let (mut codes, mut sessions, mut states, mut offhook) = (None, None, None, None);
     rayon::scope(|s| {
-        s.spawn(|_| legs = parse::<Leg>(&found[0], opts));
+        // The CDR, the largest table, is merged as it is read; the others wait for it, so the
+        // pools still take the tables in their order.
+        s.spawn(|_| legs = load_windowed::<Leg>(&mut ds, &found[0], opts));
         s.spawn(|_| states = parse::<StateRow>(&found[6], opts));
         s.spawn(|_| {
             agents = parse::<Agent>(&found[1], opts);
@@ -186,7 +233,7 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
             offhook = parse::<Offhook>(&found[7], opts);
         });
     });
-    ds.legs = merge(&mut ds, legs)?.unwrap_or_default();
+    ds.legs = legs?.unwrap_or_default();
     ds.agents = merge(&mut ds, agents)?;
     ds.queues = merge(&mut ds, queues)?;
     ds.ring_groups = merge(&mut ds, groups)?;
