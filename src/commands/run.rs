@@ -247,13 +247,14 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
             Ok((url, rows))
         });
         match written {
-            Ok((url, rows)) => writeln!(out, "wrote {url} ({rows} rows)"),
+            Ok((url, rows)) => {
+                writeln!(out, "wrote {url} ({rows} rows)").map_err(Error::stdout)?;
+            }
             Err(e) => {
                 failed += 1;
-                writeln!(err, "error: job \"{}\" at {when}: {e}", job.id)
+                writeln!(err, "error: job \"{}\" at {when}: {e}", job.id).map_err(Error::stderr)?;
             }
         }
-        .map_err(Error::stderr)?;
     }
     if failed > 0 {
         return Err(Error::JobsFailed(failed));

@@ -70,10 +70,10 @@ impl Dataset {
     /// (the timelines hold what the reports read). The tables stay present, so reports that
     /// need them still run.
     pub fn release_agent_rows(&mut self) {
-        for rows in [&mut self.agent_states].into_iter().flatten() {
+        if let Some(rows) = &mut self.agent_states {
             *rows = Vec::new();
         }
-        for rows in [&mut self.offhook].into_iter().flatten() {
+        if let Some(rows) = &mut self.offhook {
             *rows = Vec::new();
         }
     }

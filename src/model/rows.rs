@@ -156,13 +156,8 @@ impl State {
     /// The printed name.
     pub fn name<'a>(&self, pool: &'a StrPool) -> &'a str {
         match self {
-            State::Ready => "READY",
-            State::NotReady => "NOT_READY",
-            State::Ringing => "RINGING",
-            State::OnCall => "ON_CALL",
-            State::WrapUp => "WRAP_UP",
-            State::Rna => "RNA",
             State::Other(s) => pool.get(*s),
+            known => known.fixed_name().unwrap_or_default(),
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::reports::params::Params;
 use crate::reports::select::{entries_in_period, offered_agents, wrap};
 use crate::reports::table::{avg, ident_cmp, max_cell, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
-use crate::time::{day_start, local_date, overlap};
+use crate::time::{local_days, overlap, Ts};
 
 /// The sessions of the agents the `agents` filter keeps.
 fn sessions<'a>(ctx: &'a Ctx<'_>, p: &'a Params) -> impl Iterator<Item = &'a SessionSpan> + 'a {
@@ -57,6 +57,11 @@ pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     // Sized for every piece plus a few split at midnight, rather than left to double.
     let pieces = timeline.pieces.len();
     let mut refs: Vec<(u32, i64, u32, i64, u32)> = Vec::with_capacity(pieces + pieces / 32);
+    // The period's local midnights, resolved once rather than twice per piece.
+    let ends: Vec<Ts> = local_days(period.from, period.to, period.tz)
+        .into_iter()
+        .map(|(_, _, end)| end)
+        .collect();
     for (k, s) in timeline.sessions.iter().enumerate() {
         let Some(&r) = rank.get(&s.agent) else {
             continue;
@@ -64,9 +69,8 @@ pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         for (j, piece) in timeline.pieces_of(s).iter().enumerate() {
             let (mut a, b) = (piece.start.max(period.from), piece.end.min(period.to));
             while a < b {
-                let date = local_date(a, period.tz);
-                let midnight = date.succ_opt().map_or(b, |d| day_start(d, period.tz));
-                let e = b.min(midnight);
+                let day = ends.partition_point(|&end| end <= a);
+                let e = ends.get(day).map_or(b, |&midnight| b.min(midnight));
                 refs.push((r, a, k as u32, e, s.first + j as u32));
                 a = e;
             }

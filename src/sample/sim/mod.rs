@@ -12,7 +12,7 @@ use chrono::NaiveTime;
 use crate::config::SampleConfig;
 use crate::sample::world::World;
 use crate::sample::Rng;
-use crate::time::{resolve_local, Ts};
+use crate::time::{offset_secs, resolve_local, Ts};
 
 /// One CDR row as generated.
 #[derive(Debug, Clone)]
@@ -155,12 +155,6 @@ const MAIN_DID: &str = "+14155550100";
 const TRUNK_IN: &str = "sip-trunk-in";
 const TRUNK_OUT: &str = "sip-trunk-out";
 
-/// The zone's UTC offset at an instant, in seconds.
-fn offset(tz: chrono_tz::Tz, t: Ts) -> i32 {
-    use chrono::Offset;
-    crate::time::zoned(t, tz).offset().fix().local_minus_utc()
-}
-
 /// Plays every call of the sample period.
 pub fn simulate(w: &World, c: &SampleConfig) -> Generated {
     let mut rng = Rng::new(c.seed);
@@ -190,7 +184,7 @@ pub fn simulate(w: &World, c: &SampleConfig) -> Generated {
         arrivals.push((de - 15, 1));
         if let Some(change) = (ds + 60..de)
             .step_by(60)
-            .find(|&t| offset(c.tz, t) != offset(c.tz, t - 60))
+            .find(|&t| offset_secs(t, c.tz) != offset_secs(t - 60, c.tz))
         {
             arrivals.push((change - 15, 1));
         }
