@@ -25,13 +25,14 @@ pub const TYPES: [&str; 13] = [
     "AGENT_SESSION_REPORT_RAW",
 ];
 
-fn build(env: &Env, kind: &str, threads: Option<&str>) -> String {
-    let args = [
+/// `build` of one report over the sample's fall-back day in New York, then `extra`.
+pub fn day_args<'a>(kind: &'a str, data: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
         "build",
         "--type",
         kind,
         "--data",
-        SAMPLE,
+        data,
         "--from",
         FROM,
         "--to",
@@ -41,6 +42,12 @@ fn build(env: &Env, kind: &str, threads: Option<&str>) -> String {
         "--now",
         NOW,
     ];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn build(env: &Env, kind: &str, threads: Option<&str>) -> String {
+    let args = day_args(kind, SAMPLE, &[]);
     let out = match threads {
         Some(n) => env.run_with_env(&args, &[("RAYON_NUM_THREADS", n)]),
         None => env.run(&args),

@@ -3,27 +3,11 @@
 
 use scraper::{Html, Selector};
 
-use crate::build::{FROM, NOW, SAMPLE, TO, TYPES};
+use crate::build::{day_args, SAMPLE, TYPES};
 use crate::harness::Env;
 
 fn build(env: &Env, data: &str, kind: &str, format: &str) -> String {
-    let out = env.run(&[
-        "build",
-        "--type",
-        kind,
-        "--data",
-        data,
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--tz",
-        "America/New_York",
-        "--now",
-        NOW,
-        "--format",
-        format,
-    ]);
+    let out = env.run(&day_args(kind, data, &["--format", format]));
     assert_eq!(out.code, 0, "{kind}: {}", out.stderr);
     out.stdout
 }
