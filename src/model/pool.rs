@@ -1,9 +1,11 @@
 //! String interning: every text cell becomes a 4-byte `Sym`, so legs stay small and grouping
-//! keys are integers.
+//! keys are integers. The texts live back to back in one arena, so a distinct string costs its
+//! bytes plus about 13 bytes of bookkeeping, not an allocation and a map entry of its own.
 
-use std::sync::Arc;
+use std::hash::BuildHasher;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 /// An interned string. Symbols compare by identity, not by text: sort by `StrPool::get` text
 /// whenever order reaches output.
@@ -28,14 +30,22 @@ impl Sym {
 /// A set of interned strings.
 #[derive(Debug, Clone)]
 pub struct StrPool {
-    map: FxHashMap<Arc<str>, Sym>,
-    strs: Vec<Arc<str>>,
+    /// Every text, back to back, in symbol order.
+    text: String,
+    /// Where each symbol's text starts in `text`, plus the end of the last one.
+    starts: Vec<usize>,
+    /// The symbols, found by the hash of their text.
+    index: HashTable<Sym>,
 }
 
 impl Default for StrPool {
     fn default() -> Self {
         StrPool::new()
     }
+}
+
+fn hash(s: &str) -> u64 {
+    FxBuildHasher.hash_one(s)
 }
 
 impl StrPool {
@@ -49,58 +59,65 @@ impl StrPool {
     /// A pool with no reserved symbol: the first string interned is symbol 0.
     pub fn dense() -> StrPool {
         StrPool {
-            map: FxHashMap::default(),
-            strs: Vec::new(),
+            text: String::new(),
+            starts: vec![0],
+            index: HashTable::new(),
         }
     }
 
     /// The symbol for `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&sym) = self.map.get(s) {
+        let h = hash(s);
+        let StrPool {
+            text,
+            starts,
+            index,
+        } = self;
+        let text_of = |sym: Sym| &text[starts[sym.index()]..starts[sym.index() + 1]];
+        if let Some(&sym) = index.find(h, |&sym| text_of(sym) == s) {
             return sym;
         }
-        let sym = Sym(u32::try_from(self.strs.len()).expect("fewer than 2^32 distinct strings"));
-        let arc: Arc<str> = Arc::from(s);
-        self.strs.push(arc.clone());
-        self.map.insert(arc, sym);
+        let sym = Sym(u32::try_from(starts.len() - 1).expect("fewer than 2^32 distinct strings"));
+        index.insert_unique(h, sym, |&sym| hash(text_of(sym)));
+        text.push_str(s);
+        starts.push(text.len());
         sym
     }
 
     /// The symbol for `s` if it was interned.
     pub fn lookup(&self, s: &str) -> Option<Sym> {
-        self.map.get(s).copied()
+        self.index.find(hash(s), |&sym| self.get(sym) == s).copied()
     }
 
     /// The text of a symbol.
     pub fn get(&self, sym: Sym) -> &str {
-        &self.strs[sym.index()]
-    }
-
-    /// The text of a symbol as a shared string (no copy).
-    pub fn arc(&self, sym: Sym) -> Arc<str> {
-        self.strs[sym.index()].clone()
+        &self.text[self.starts[sym.index()]..self.starts[sym.index() + 1]]
     }
 
     /// How many strings the pool holds.
     pub fn len(&self) -> usize {
-        self.strs.len()
+        self.starts.len() - 1
     }
 
     /// True when the pool holds nothing (not even the empty string).
     pub fn is_empty(&self) -> bool {
-        self.strs.is_empty()
+        self.len() == 0
+    }
+
+    /// The texts in symbol order.
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.starts.windows(2).map(|w| &self.text[w[0]..w[1]])
     }
 
     /// Moves every string of `other` into this pool; the returned table maps `other`'s
     /// symbols to this pool's, or is `None` when they are the same (this pool held nothing
     /// `other` does not start with, so `other` is taken as it is).
     pub fn absorb(&mut self, other: StrPool) -> Option<Vec<Sym>> {
-        let prefix = self.strs.len();
-        if prefix <= other.strs.len() && self.strs.iter().zip(&other.strs).all(|(a, b)| a == b) {
+        if self.len() <= other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b) {
             *self = other;
             return None;
         }
-        Some(other.strs.iter().map(|s| self.intern(s)).collect())
+        Some(other.iter().map(|s| self.intern(s)).collect())
     }
 }
 

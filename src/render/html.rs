@@ -38,7 +38,7 @@ pub struct Meta<'a> {
 
 #[derive(Template)]
 #[template(path = "report.html")]
-struct Page<'a> {
+struct Page<'a, 't> {
     title: &'a str,
     period: String,
     exact: String,
@@ -46,7 +46,7 @@ struct Page<'a> {
     generated: String,
     params: Vec<(String, String)>,
     charts: Vec<String>,
-    rows: OnceRows<'a>,
+    rows: OnceRows<'t>,
     total_rows: usize,
     tz: Tz,
     headings: Vec<(String, bool)>,
@@ -58,20 +58,20 @@ struct Page<'a> {
 
 /// The table's rows, iterated once by the template as it writes them, counted on the way.
 struct OnceRows<'a> {
-    rows: RefCell<Option<Box<dyn Iterator<Item = Row> + 'a>>>,
+    rows: RefCell<Option<Box<dyn Iterator<Item = Row<'a>> + 'a>>>,
     count: Counter<u64>,
 }
 
 /// The iterator the template's `for` loop gets.
 struct Counting<'r, 'a> {
-    inner: Option<Box<dyn Iterator<Item = Row> + 'a>>,
+    inner: Option<Box<dyn Iterator<Item = Row<'a>> + 'a>>,
     count: &'r Counter<u64>,
 }
 
-impl Iterator for Counting<'_, '_> {
-    type Item = Row;
+impl<'a> Iterator for Counting<'_, 'a> {
+    type Item = Row<'a>;
 
-    fn next(&mut self) -> Option<Row> {
+    fn next(&mut self) -> Option<Row<'a>> {
         let row = self.inner.as_mut()?.next()?;
         self.count.set(self.count.get() + 1);
         Some(row)
@@ -79,7 +79,7 @@ impl Iterator for Counting<'_, '_> {
 }
 
 impl<'r, 'a> IntoIterator for &'r OnceRows<'a> {
-    type Item = Row;
+    type Item = Row<'a>;
     type IntoIter = Counting<'r, 'a>;
 
     fn into_iter(self) -> Counting<'r, 'a> {
@@ -90,7 +90,7 @@ impl<'r, 'a> IntoIterator for &'r OnceRows<'a> {
     }
 }
 
-impl Page<'_> {
+impl Page<'_, '_> {
     fn text<'c>(&self, c: &'c Cell) -> Cow<'c, str> {
         match c {
             Cell::Secs(s) => Cow::Owned(duration(*s)),

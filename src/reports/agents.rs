@@ -27,7 +27,7 @@ fn by_agent<T>(ctx: &Ctx<'_>, map: HashMap<Sym, T>) -> Vec<(Sym, T)> {
     v
 }
 
-fn name(ctx: &Ctx<'_>, agent: Sym) -> Cell {
+fn name(ctx: &Ctx<'_>, agent: Sym) -> Cell<'static> {
     Cell::text(&ctx.facts.directory.display_name(ctx.ds, agent))
 }
 
@@ -107,14 +107,14 @@ pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
                 let (label, _) = facts.directory.code(ds, piece.reason);
                 (
                     Cell::text(st.name(strings)),
-                    Cell::Text(strings.arc(piece.reason)),
+                    Cell::str(strings.get(piece.reason)),
                     Cell::text(label),
                 )
             }
             Some(st) => (Cell::text(st.name(strings)), Cell::Empty, Cell::Empty),
         };
         Row::data(vec![
-            Cell::Text(strings.arc(agent)),
+            Cell::str(strings.get(agent)),
             names[r as usize].clone(),
             Cell::Date(a),
             Cell::Time(a),
@@ -123,7 +123,7 @@ pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             state,
             code,
             label,
-            Cell::Text(strings.arc(piece.call_session)),
+            Cell::str(strings.get(piece.call_session)),
         ])
     })));
     t
@@ -167,7 +167,7 @@ impl Handling {
     }
 
     /// `avg_ring_secs, att_secs, avg_wrap_secs, aht_secs`.
-    pub fn averages(&self) -> [Cell; 4] {
+    pub fn averages(&self) -> [Cell<'static>; 4] {
         let n = self.accepted;
         [
             avg(self.ring, n),
@@ -266,9 +266,9 @@ pub fn summary_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             .agent(ctx.ds, agent)
             .map_or(Sym::EMPTY, |a| a.team);
         let mut row = vec![
-            Cell::Text(strings.arc(agent)),
+            Cell::str(strings.get(agent)),
             name(ctx, agent),
-            Cell::Text(strings.arc(team)),
+            Cell::str(strings.get(team)),
         ];
         row.extend(cells(&st, &h));
         t.rows.push(Row::data(row));
@@ -370,9 +370,9 @@ pub fn not_ready_code<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         for (code, c) in codes {
             let (label, category) = ctx.facts.directory.code(ctx.ds, code);
             let mut row = vec![
-                Cell::Text(strings.arc(agent)),
+                Cell::str(strings.get(agent)),
                 name(ctx, agent),
-                Cell::Text(strings.arc(code)),
+                Cell::str(strings.get(code)),
                 Cell::text(label),
                 Cell::text(category.name()),
             ];
@@ -381,7 +381,7 @@ pub fn not_ready_code<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             agent_total.merge(c);
         }
         let mut row = vec![
-            Cell::Text(strings.arc(agent)),
+            Cell::str(strings.get(agent)),
             name(ctx, agent),
             Cell::text("TOTAL"),
             Cell::Empty,

@@ -186,7 +186,7 @@ pub fn user_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         let total = a.inbound + a.outbound + a.internal;
         let answered = a.inbound_answered + a.outbound_answered + a.internal_answered;
         t.rows.push(Row::data(vec![
-            Cell::Text(strings.arc(user)),
+            Cell::str(strings.get(user)),
             Cell::text(&ctx.facts.directory.display_name(ctx.ds, user)),
             Cell::Int(a.inbound),
             Cell::Int(a.inbound_answered),
@@ -404,38 +404,38 @@ pub fn call_logs<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         .sum();
     t.stream = Some(Box::new(kept.into_iter().flat_map(move |c| {
         let call = &facts.calls.calls[c as usize];
-        let session = ds.sessions.arc(Sym(c));
+        let session = ds.sessions.get(Sym(c));
         facts
             .calls
             .legs_of(c)
             .iter()
             .enumerate()
-            .map(move |(n, &i)| leg_row(ds, &session, call, n, &ds.legs[i as usize]))
+            .map(move |(n, &i)| leg_row(ds, session, call, n, &ds.legs[i as usize]))
     })));
     t
 }
 
 /// An endpoint or service type: its fixed name, or an unknown value's own text.
-fn endpoint(e: Endpoint, strings: &crate::model::pool::StrPool) -> Cell {
+fn endpoint(e: Endpoint, strings: &crate::model::pool::StrPool) -> Cell<'_> {
     match (e, e.fixed_name()) {
-        (_, Some(name)) => Cell::Static(name),
-        (e, None) => Cell::text(e.name(strings)),
+        (_, Some(name)) => Cell::str(name),
+        (e, None) => Cell::str(e.name(strings)),
     }
 }
 
 /// One CALLLOGS row.
-fn leg_row(
-    ds: &crate::model::Dataset,
-    session: &std::sync::Arc<str>,
+fn leg_row<'a>(
+    ds: &'a crate::model::Dataset,
+    session: &'a str,
     call: &Call,
     n: usize,
     l: &Leg,
-) -> Row {
+) -> Row<'a> {
     let strings = &ds.strings;
     let time = |t: Option<Ts>| t.map_or(Cell::Empty, Cell::Time);
-    let s = |sym: Sym| Cell::Text(strings.arc(sym));
+    let s = |sym: Sym| Cell::str(strings.get(sym));
     Row::data(vec![
-        Cell::Text(session.clone()),
+        Cell::str(session),
         Cell::Int(n as i64 + 1),
         s(l.caller),
         s(l.caller_display_name),
@@ -445,7 +445,7 @@ fn leg_row(
         s(l.service_name),
         endpoint(l.service_type, strings),
         s(l.call_type),
-        Cell::Static(call.direction.name()),
+        Cell::str(call.direction.name()),
         Cell::Time(l.started_at),
         time(l.rang_at.get()),
         time(l.answered_at.get()),

@@ -16,9 +16,9 @@ fn columns(lead: &[&str], word: &str) -> Vec<String> {
     c
 }
 
-fn head(r: Option<&ServiceRow>) -> Vec<Cell> {
+fn head(r: Option<&ServiceRow>) -> Vec<Cell<'static>> {
     match r {
-        Some(r) => vec![Cell::Text(r.number.clone()), Cell::Text(r.name.clone())],
+        Some(r) => vec![Cell::text(&r.number), Cell::text(&r.name)],
         None => vec![Cell::text("TOTAL"), Cell::Empty],
     }
 }
@@ -32,7 +32,7 @@ fn build<'a>(
     ctx: &Ctx<'a>,
     p: &Params,
     kind: ReportKind,
-    line: impl Fn(&QueueAcc) -> Vec<Cell>,
+    line: impl Fn(&QueueAcc) -> Vec<Cell<'static>>,
     hist: impl Fn(&QueueAcc) -> ([i64; 11], i64),
 ) -> Table<'a> {
     let (rows, accs, total) = queue_accs(ctx, p);

@@ -182,9 +182,9 @@ pub fn queue_accs(ctx: &Ctx<'_>, p: &Params) -> (Vec<ServiceRow>, Vec<QueueAcc>,
     (rows, accs, total)
 }
 
-fn head(row: Option<&ServiceRow>) -> [Cell; 2] {
+fn head(row: Option<&ServiceRow>) -> [Cell<'static>; 2] {
     match row {
-        Some(r) => [Cell::Text(r.number.clone()), Cell::Text(r.name.clone())],
+        Some(r) => [Cell::text(&r.number), Cell::text(&r.name)],
         None => [Cell::text("TOTAL"), Cell::Empty],
     }
 }
@@ -217,7 +217,7 @@ pub fn queue_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         ],
         ctx.period.tz,
     );
-    let line = |r: Option<&ServiceRow>, a: &QueueAcc| -> Vec<Cell> {
+    let line = |r: Option<&ServiceRow>, a: &QueueAcc| -> Vec<Cell<'static>> {
         let mut v = head(r).to_vec();
         v.extend([
             Cell::Int(a.offered()),
@@ -286,12 +286,12 @@ pub fn agent_queue_report<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     for ((r, a), agents) in rows.iter().zip(&accs).zip(per_queue) {
         let mut agents: Vec<(Sym, Handling)> = agents.into_iter().collect();
         agents.sort_by(|x, y| ident_cmp(strings.get(x.0), strings.get(y.0)));
-        let q = [Cell::Text(r.number.clone()), Cell::Text(r.name.clone())];
+        let q = [Cell::text(&r.number), Cell::text(&r.name)];
         for (agent, h) in agents {
             let [ring, att, avg_wrap, aht] = h.averages();
             let mut v = q.to_vec();
             v.extend([
-                Cell::Text(strings.arc(agent)),
+                Cell::str(strings.get(agent)),
                 Cell::text(&ctx.facts.directory.display_name(ctx.ds, agent)),
                 Cell::Empty,
                 Cell::Int(h.offered),
@@ -349,7 +349,7 @@ pub fn callback_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         ],
         ctx.period.tz,
     );
-    let line = |r: Option<&ServiceRow>, a: &QueueAcc| -> Vec<Cell> {
+    let line = |r: Option<&ServiceRow>, a: &QueueAcc| -> Vec<Cell<'static>> {
         let mut v = head(r).to_vec();
         v.extend([
             Cell::Int(a.offered()),

@@ -70,7 +70,7 @@ pub fn performance<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         ctx.period.tz,
     );
     for ((r, g), m) in rows.iter().zip(&groups).zip(members) {
-        let head = [Cell::Text(r.number.clone()), Cell::Text(r.name.clone())];
+        let head = [Cell::text(&r.number), Cell::text(&r.name)];
         let mut v = head.to_vec();
         v.extend([
             Cell::Empty,
@@ -89,7 +89,7 @@ pub fn performance<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         for (member, a) in m {
             let mut v = head.to_vec();
             v.extend([
-                Cell::Text(strings.arc(member)),
+                Cell::str(strings.get(member)),
                 Cell::Int(a.received),
                 Cell::Int(a.answered),
                 Cell::Int(a.received - a.answered - a.elsewhere),

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::Arc;
 
 use crate::model::pool::Sym;
 use crate::model::queue::{Entries, Entry, Outcome};
@@ -44,11 +43,11 @@ pub fn entries_in_period<'a>(
 #[derive(Debug, Clone)]
 pub struct ServiceRow {
     /// The number as printed.
-    pub number: Arc<str>,
+    pub number: String,
     /// Its symbol, when the dataset has it.
     pub sym: Option<Sym>,
     /// Its name.
-    pub name: Arc<str>,
+    pub name: String,
     /// SLA seconds (queues).
     pub sla: i64,
     /// Short-abandon threshold; 0 is disabled (queues).
@@ -63,13 +62,13 @@ fn service_rows(
     listed: &[(String, Option<i64>)],
     table: impl Iterator<Item = Sym>,
     entries: &Entries,
-) -> Vec<(Arc<str>, Option<Sym>, Option<i64>)> {
+) -> Vec<(String, Option<Sym>, Option<i64>)> {
     let strings = &ctx.ds.strings;
-    let mut rows: Vec<(Arc<str>, Option<Sym>, Option<i64>)> = if listed.is_empty() {
+    let mut rows: Vec<(String, Option<Sym>, Option<i64>)> = if listed.is_empty() {
         let mut syms: BTreeSet<Sym> = table.collect();
         syms.extend(entries_in_period(ctx, p, entries).map(|e| e.service));
         syms.into_iter()
-            .map(|s| (strings.arc(s), Some(s), None))
+            .map(|s| (strings.get(s).to_string(), Some(s), None))
             .collect()
     } else {
         let mut by_number: HashMap<&str, Option<i64>> = HashMap::default();
@@ -78,7 +77,7 @@ fn service_rows(
         }
         by_number
             .into_iter()
-            .map(|(n, sla)| (Arc::from(n), strings.lookup(n), sla))
+            .map(|(n, sla)| (n.to_string(), strings.lookup(n), sla))
             .collect()
     };
     rows.sort_by(|a, b| ident_cmp(&a.0, &b.0));
@@ -94,7 +93,9 @@ pub fn queue_rows(ctx: &Ctx<'_>, p: &Params) -> Vec<ServiceRow> {
         .map(|(number, sym, listed_sla)| {
             let info = sym.and_then(|s| d.queue(ctx.ds, s));
             ServiceRow {
-                name: sym.map_or_else(|| Arc::from(""), |s| ctx.ds.strings.arc(d.queue_name(s))),
+                name: sym.map_or_else(String::new, |s| {
+                    ctx.ds.strings.get(d.queue_name(s)).to_string()
+                }),
                 sla: listed_sla.or(info.and_then(|q| q.sla_secs)).unwrap_or(20),
                 short: p
                     .short_abandon_secs
@@ -116,7 +117,9 @@ pub fn group_rows(ctx: &Ctx<'_>, p: &Params) -> Vec<ServiceRow> {
     service_rows(ctx, p, &listed, table, &ctx.facts.groups)
         .into_iter()
         .map(|(number, sym, _)| ServiceRow {
-            name: sym.map_or_else(|| Arc::from(""), |s| ctx.ds.strings.arc(d.group_name(s))),
+            name: sym.map_or_else(String::new, |s| {
+                ctx.ds.strings.get(d.group_name(s)).to_string()
+            }),
             sla: 0,
             short: 0,
             number,

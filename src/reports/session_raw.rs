@@ -167,12 +167,12 @@ fn dts(ts: Ts, tz: Tz) -> String {
 }
 
 /// Minutes with two decimals, half up.
-fn minutes(secs: i64) -> Cell {
+fn minutes(secs: i64) -> Cell<'static> {
     Cell::text(&hundredths(div_half_up(secs * 100, 60)))
 }
 
 /// An average in minutes; `0.00` over nothing.
-fn avg_minutes(secs: i64, n: i64) -> Cell {
+fn avg_minutes(secs: i64, n: i64) -> Cell<'static> {
     if n == 0 {
         Cell::text("0.00")
     } else {
@@ -181,7 +181,7 @@ fn avg_minutes(secs: i64, n: i64) -> Cell {
 }
 
 /// A percentage with `%`; `0.00%` over nothing.
-fn percent(num: i64, den: i64) -> Cell {
+fn percent(num: i64, den: i64) -> Cell<'static> {
     let h = if den == 0 {
         0
     } else {
@@ -274,7 +274,7 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
         let row = &sessions_rows[s.index as usize];
         let agent = dir.agent(ds, s.agent);
         let field = |f: fn(&crate::model::rows::Agent) -> Sym| {
-            Cell::Text(strings.arc(agent.map_or(Sym::EMPTY, f)))
+            Cell::str(strings.get(agent.map_or(Sym::EMPTY, f)))
         };
         // Legs of the agent that started in the session.
         let mut c = LegCounts::default();
@@ -341,15 +341,15 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
         }
         let team = agent.map_or("", |a| strings.get(a.team));
         t.rows.push(Row::data(vec![
-            Cell::Text(strings.arc(s.agent)),
+            Cell::str(strings.get(s.agent)),
             field(|a| a.last_name),
             field(|a| a.first_name),
             field(|a| a.username),
-            Cell::Text(strings.arc(row.phone)),
+            Cell::str(strings.get(row.phone)),
             Cell::text(&dts(s.start, tz)),
             row.logout_at
                 .map_or(Cell::Empty, |t| Cell::text(&dts(t, tz))),
-            Cell::Text(strings.arc(row.dial_group)),
+            Cell::str(strings.get(row.dial_group)),
             Cell::Int(c.presented),
             Cell::Int(c.accepted),
             Cell::Int(c.manual_no_connect),
@@ -383,7 +383,7 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
             } else {
                 team
             }),
-            Cell::Text(strings.arc(row.id)),
+            Cell::str(strings.get(row.id)),
             Cell::Int(monitoring),
         ]));
     }

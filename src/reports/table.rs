@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 use chrono_tz::Tz;
 
@@ -13,7 +12,7 @@ use crate::time::{format_rfc3339, Ts};
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
+pub enum Cell<'a> {
     /// An empty cell: absent value, ratio over nothing, column not applicable.
     Empty,
     /// A count.
@@ -26,18 +25,22 @@ pub enum Cell {
     Money(DecimalSum),
     /// An instant, printed RFC 3339 in the report's zone.
     Time(Ts),
-    /// Text as written.
-    Text(Arc<str>),
-    /// Fixed text (a name this program knows), without an allocation.
-    Static(&'static str),
+    /// Text as written: borrowed from the dataset's pools or a name this program knows,
+    /// owned when made for the report.
+    Text(Cow<'a, str>),
     /// The local date of an instant in the report's zone, `YYYY-MM-DD`.
     Date(Ts),
 }
 
-impl Cell {
-    /// A text cell.
-    pub fn text(s: &str) -> Cell {
-        Cell::Text(Arc::from(s))
+impl<'a> Cell<'a> {
+    /// A text cell holding its own copy of `s`.
+    pub fn text(s: &str) -> Cell<'static> {
+        Cell::Text(Cow::Owned(s.to_string()))
+    }
+
+    /// A text cell borrowing `s` (pooled or fixed text: no allocation).
+    pub fn str(s: &'a str) -> Cell<'a> {
+        Cell::Text(Cow::Borrowed(s))
     }
 
     /// Appends the cell as printed in CSV to `out` (without allocating for most cells).
@@ -55,7 +58,6 @@ impl Cell {
                 out.truncate(start + 10);
             }
             Cell::Text(s) => out.push_str(s),
-            Cell::Static(s) => out.push_str(s),
             other => out.push_str(&other.render(tz)),
         }
     }
@@ -70,7 +72,6 @@ impl Cell {
             Cell::Time(t) => Cow::Owned(format_rfc3339(*t, tz)),
             Cell::Date(t) => Cow::Owned(format_rfc3339(*t, tz)[..10].to_string()),
             Cell::Text(s) => Cow::Borrowed(s),
-            Cell::Static(s) => Cow::Borrowed(s),
         }
     }
 }
@@ -89,7 +90,7 @@ pub fn div_half_up(num: i64, den: i64) -> i64 {
 }
 
 /// An average in whole seconds, half up; empty over nothing.
-pub fn avg(sum: i64, n: i64) -> Cell {
+pub fn avg(sum: i64, n: i64) -> Cell<'static> {
     if n == 0 {
         Cell::Empty
     } else {
@@ -98,7 +99,7 @@ pub fn avg(sum: i64, n: i64) -> Cell {
 }
 
 /// `num × 100 / den` in hundredths, half up; empty when `den` is 0.
-pub fn pct(num: i64, den: i64) -> Cell {
+pub fn pct(num: i64, den: i64) -> Cell<'static> {
     if den == 0 {
         Cell::Empty
     } else {
@@ -107,7 +108,7 @@ pub fn pct(num: i64, den: i64) -> Cell {
 }
 
 /// A maximum, empty over nothing.
-pub fn max_cell(v: Option<i64>) -> Cell {
+pub fn max_cell(v: Option<i64>) -> Cell<'static> {
     v.map_or(Cell::Empty, Cell::Secs)
 }
 
@@ -131,16 +132,16 @@ pub fn ident_cmp(a: &str, b: &str) -> Ordering {
 
 /// One row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
+pub struct Row<'a> {
     /// Cells, one per column.
-    pub cells: Vec<Cell>,
+    pub cells: Vec<Cell<'a>>,
     /// A TOTAL row (set apart in HTML).
     pub total: bool,
 }
 
-impl Row {
+impl<'a> Row<'a> {
     /// A data row.
-    pub fn data(cells: Vec<Cell>) -> Row {
+    pub fn data(cells: Vec<Cell<'a>>) -> Row<'a> {
         Row {
             cells,
             total: false,
@@ -148,13 +149,13 @@ impl Row {
     }
 
     /// A TOTAL row.
-    pub fn total(cells: Vec<Cell>) -> Row {
+    pub fn total(cells: Vec<Cell<'a>>) -> Row<'a> {
         Row { cells, total: true }
     }
 }
 
 /// Rows produced one at a time, for reports too long to hold (CALLLOGS, AGENTDETAILSACTIVITY).
-pub type RowStream<'a> = Box<dyn Iterator<Item = Row> + Send + 'a>;
+pub type RowStream<'a> = Box<dyn Iterator<Item = Row<'a>> + Send + 'a>;
 
 /// A computed report: its rows in `rows`, followed by any still to come from `stream`.
 pub struct Table<'a> {
@@ -163,7 +164,7 @@ pub struct Table<'a> {
     /// Column names, as in the CSV header.
     pub columns: Vec<String>,
     /// Rows computed so far, in output order.
-    pub rows: Vec<Row>,
+    pub rows: Vec<Row<'a>>,
     /// Rows still to come, after `rows`.
     pub stream: Option<RowStream<'a>>,
     /// How many rows `stream` will give (known before they are made).
@@ -197,7 +198,7 @@ impl<'a> Table<'a> {
     }
 
     /// Every row in order, consuming the table.
-    pub fn into_rows(self) -> impl Iterator<Item = Row> + 'a {
+    pub fn into_rows(self) -> impl Iterator<Item = Row<'a>> + 'a {
         self.rows
             .into_iter()
             .chain(self.stream.into_iter().flatten())
