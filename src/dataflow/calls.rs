@@ -165,7 +165,7 @@ fn item(ds: &Dataset, i: u32) -> Value {
     let s = |sym: Sym| Value::String(ds.strings.get(sym).to_string());
     let ts = |t: Option<i64>| Value::from(t.unwrap_or(0));
     let callback = {
-        let id = ds.strings.get(l.callback_id);
+        let id = ds.strings.get(l.extra().callback_id);
         match id.parse::<i64>() {
             Ok(n) => Value::from(n),
             Err(_) if id.is_empty() => Value::from(0),
@@ -173,7 +173,7 @@ fn item(ds: &Dataset, i: u32) -> Value {
             Err(_) => Value::String(id.to_string()),
         }
     };
-    let cost = match l.cost {
+    let cost = match l.extra().cost {
         Some(c) => Value::Number(
             c.format4()
                 .parse::<Number>()
@@ -217,21 +217,21 @@ fn item(ds: &Dataset, i: u32) -> Value {
         Value::String(l.direction.name(&ds.strings).to_string()),
     );
     m.insert("end_reason".into(), s(l.end_reason));
-    m.insert("reroute_reason".into(), s(l.reroute_reason));
+    m.insert("reroute_reason".into(), s(l.extra().reroute_reason));
     m.insert(
         "status_code".into(),
         Value::from(l.status_code.unwrap_or(0)),
     );
     m.insert("destination".into(), s(l.destination));
-    m.insert("outbound_caller_id".into(), s(l.outbound_caller_id));
+    m.insert("outbound_caller_id".into(), s(l.extra().outbound_caller_id));
     m.insert("did".into(), s(l.did));
     m.insert("call_type".into(), s(l.call_type));
     m.insert("callback_id".into(), callback);
-    m.insert("billing_prefix".into(), s(l.billing_prefix));
+    m.insert("billing_prefix".into(), s(l.extra().billing_prefix));
     m.insert("cost".into(), cost);
-    m.insert("user_data".into(), s(l.user_data));
+    m.insert("user_data".into(), s(l.extra().user_data));
     m.insert("inbound_trunk".into(), s(l.inbound_trunk));
-    m.insert("outbound_trunk".into(), s(l.outbound_trunk));
+    m.insert("outbound_trunk".into(), s(l.extra().outbound_trunk));
     Value::Object(m)
 }
 

@@ -3,7 +3,7 @@
 use crate::error::Loc;
 use crate::input::rows::{FieldError, RowIssue, RowView};
 use crate::input::table::{columns, ParseCx, Table};
-use crate::model::legs::{Endpoint, Leg, Party};
+use crate::model::legs::{Endpoint, Extra, Leg, Party};
 use crate::model::pool::Sym;
 
 mod col {
@@ -107,28 +107,32 @@ impl Table for Leg {
             service_type: Endpoint::None,
             direction,
             end_reason: Sym::EMPTY,
-            reroute_reason: Sym::EMPTY,
             status_code: row.int(STATUS_CODE)?,
             destination: row.sym(DESTINATION, s)?,
-            outbound_caller_id: row.sym(OUTBOUND_CALLER_ID, s)?,
             did: row.sym(DID, s)?,
             call_type: row.sym(CALL_TYPE, s)?,
+            inbound_trunk: row.sym(INBOUND_TRUNK, s)?,
+            tenant_id: row.int::<i64>(TENANT_ID)?.into(),
+            extra: None,
+        };
+        let extra = Extra {
+            reroute_reason: Sym::EMPTY,
+            outbound_caller_id: row.sym(OUTBOUND_CALLER_ID, s)?,
             callback_id: row.sym(CALLBACK_ID, s)?,
             billing_prefix: row.sym(BILLING_PREFIX, s)?,
             cost: row.decimal(COST)?,
             user_data: row.sym(USER_DATA, s)?,
-            inbound_trunk: row.sym(INBOUND_TRUNK, s)?,
             outbound_trunk: row.sym(OUTBOUND_TRUNK, s)?,
-            tenant_id: row.int::<i64>(TENANT_ID)?.into(),
             hold_count: row.int(HOLD_COUNT)?,
             hold_secs,
             disposition: row.sym(DISPOSITION, s)?,
             disposition_at: row.ts(DISPOSITION_AT)?.into(),
             disposition_xfer: row.flag(DISPOSITION_XFER)?,
         };
-        let mut leg = leg;
+        let (mut leg, mut extra) = (leg, extra);
         leg.end_reason = cx.intern_normalized(end_reason);
-        leg.reroute_reason = cx.intern_normalized(reroute_reason);
+        extra.reroute_reason = cx.intern_normalized(reroute_reason);
+        leg.extra = extra.boxed();
         leg.caller_endpoint = endpoint(row, CALLER_ENDPOINT, cx)?;
         leg.callee_endpoint = endpoint(row, CALLEE_ENDPOINT, cx)?;
         leg.service_type = endpoint(row, SERVICE_TYPE, cx)?;

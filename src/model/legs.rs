@@ -175,7 +175,8 @@ impl Party {
 }
 
 /// One call leg (a PortSIP call-history item). Text cells are symbols of the dataset's pool;
-/// an empty cell is `Sym::EMPTY`.
+/// an empty cell is `Sym::EMPTY`. The cells most legs leave empty are kept aside in `extra`, so
+/// a month of legs does not carry a dozen empty fields each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Leg {
     /// The call (index of the `session_id` in the dataset's session pool).
@@ -210,18 +211,30 @@ pub struct Leg {
     pub direction: Party,
     /// `end_reason`, normalised.
     pub end_reason: Sym,
-    /// `reroute_reason`, normalised.
-    pub reroute_reason: Sym,
     /// `status_code` (SIP).
     pub status_code: Option<i32>,
     /// `destination`.
     pub destination: Sym,
-    /// `outbound_caller_id`.
-    pub outbound_caller_id: Sym,
     /// `did`.
     pub did: Sym,
     /// `call_type` (free text).
     pub call_type: Sym,
+    /// `inbound_trunk`.
+    pub inbound_trunk: Sym,
+    /// Optional `tenant_id`.
+    pub tenant_id: Opt64,
+    /// The rarely filled cells, when any is (read them through `Leg::extra`).
+    pub extra: Option<Box<Extra>>,
+}
+
+/// The cells of a leg that are empty on most legs: re-routes, outbound calls, callbacks, costs,
+/// holds and dispositions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extra {
+    /// `reroute_reason`, normalised.
+    pub reroute_reason: Sym,
+    /// `outbound_caller_id`.
+    pub outbound_caller_id: Sym,
     /// `callback_id`.
     pub callback_id: Sym,
     /// `billing_prefix`.
@@ -230,12 +243,8 @@ pub struct Leg {
     pub cost: Option<Decimal>,
     /// `user_data`.
     pub user_data: Sym,
-    /// `inbound_trunk`.
-    pub inbound_trunk: Sym,
     /// `outbound_trunk`.
     pub outbound_trunk: Sym,
-    /// Optional `tenant_id`.
-    pub tenant_id: Opt64,
     /// Optional `hold_count`.
     pub hold_count: Option<u32>,
     /// Optional `hold_secs`.
@@ -248,7 +257,51 @@ pub struct Leg {
     pub disposition_xfer: bool,
 }
 
+impl Extra {
+    /// Every cell empty.
+    pub const NONE: Extra = Extra {
+        reroute_reason: Sym::EMPTY,
+        outbound_caller_id: Sym::EMPTY,
+        callback_id: Sym::EMPTY,
+        billing_prefix: Sym::EMPTY,
+        cost: None,
+        user_data: Sym::EMPTY,
+        outbound_trunk: Sym::EMPTY,
+        hold_count: None,
+        hold_secs: None,
+        disposition: Sym::EMPTY,
+        disposition_at: Opt64::NONE,
+        disposition_xfer: false,
+    };
+
+    /// Boxed for a leg, or `None` when every cell is empty.
+    pub fn boxed(self) -> Option<Box<Extra>> {
+        (self != Extra::NONE).then(|| Box::new(self))
+    }
+
+    fn remap(&mut self, strings: &[Sym]) {
+        for f in [
+            &mut self.reroute_reason,
+            &mut self.outbound_caller_id,
+            &mut self.callback_id,
+            &mut self.billing_prefix,
+            &mut self.user_data,
+            &mut self.outbound_trunk,
+            &mut self.disposition,
+        ] {
+            *f = strings[f.index()];
+        }
+    }
+}
+
+static NO_EXTRA: Extra = Extra::NONE;
+
 impl Leg {
+    /// The rarely filled cells (all empty when the leg has none).
+    pub fn extra(&self) -> &Extra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+
     /// Answered when `answered_at` is present.
     pub fn answered(&self) -> bool {
         self.answered_at.is_some()
@@ -300,19 +353,15 @@ impl Leg {
             &mut self.service_number,
             &mut self.service_name,
             &mut self.end_reason,
-            &mut self.reroute_reason,
             &mut self.destination,
-            &mut self.outbound_caller_id,
             &mut self.did,
             &mut self.call_type,
-            &mut self.callback_id,
-            &mut self.billing_prefix,
-            &mut self.user_data,
             &mut self.inbound_trunk,
-            &mut self.outbound_trunk,
-            &mut self.disposition,
         ] {
             s(f);
+        }
+        if let Some(extra) = &mut self.extra {
+            extra.remap(strings);
         }
         self.caller_endpoint = self.caller_endpoint.remap(strings);
         self.callee_endpoint = self.callee_endpoint.remap(strings);
@@ -344,24 +393,13 @@ pub(crate) mod tests {
             service_type: Endpoint::None,
             direction: Party::None,
             end_reason: Sym::EMPTY,
-            reroute_reason: Sym::EMPTY,
             status_code: None,
             destination: Sym::EMPTY,
-            outbound_caller_id: Sym::EMPTY,
             did: Sym::EMPTY,
             call_type: Sym::EMPTY,
-            callback_id: Sym::EMPTY,
-            billing_prefix: Sym::EMPTY,
-            cost: None,
-            user_data: Sym::EMPTY,
             inbound_trunk: Sym::EMPTY,
-            outbound_trunk: Sym::EMPTY,
             tenant_id: Opt64::NONE,
-            hold_count: None,
-            hold_secs: None,
-            disposition: Sym::EMPTY,
-            disposition_at: Opt64::NONE,
-            disposition_xfer: false,
+            extra: None,
         }
     }
 

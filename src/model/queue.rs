@@ -178,8 +178,10 @@ fn entries_of_call(
         });
         let outcome = match (&answer, service) {
             (Some(_), _) => Outcome::Answered,
-            (None, Service::Queue) if !head.callback_id.is_empty() => Outcome::Callback,
-            (None, Service::Queue) if exits.contains(&head.reroute_reason) => Outcome::Exited,
+            (None, Service::Queue) if !head.extra().callback_id.is_empty() => Outcome::Callback,
+            (None, Service::Queue) if exits.contains(&head.extra().reroute_reason) => {
+                Outcome::Exited
+            }
             (None, _) => Outcome::Abandoned,
         };
         let wait = match &answer {
@@ -257,10 +259,12 @@ impl Callbacks {
             .iter()
             .filter(|e| e.outcome == Outcome::Callback)
         {
-            by_id.entry(legs[e.leg as usize].callback_id).or_default();
+            by_id
+                .entry(legs[e.leg as usize].extra().callback_id)
+                .or_default();
         }
         for (i, l) in legs.iter().enumerate() {
-            if let Some(v) = by_id.get_mut(&l.callback_id) {
+            if let Some(v) = by_id.get_mut(&l.extra().callback_id) {
                 v.push(i as u32);
             }
         }
@@ -270,7 +274,7 @@ impl Callbacks {
                 continue;
             }
             let head = &legs[e.leg as usize];
-            let mut found: Vec<u32> = by_id[&head.callback_id]
+            let mut found: Vec<u32> = by_id[&head.extra().callback_id]
                 .iter()
                 .copied()
                 .filter(|&i| {

@@ -147,7 +147,7 @@ pub fn user_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
                     a.ring_legs += ring_legs;
                     for &i in group {
                         let l = &legs[i as usize];
-                        if let (true, Some(cost)) = (l.caller == user, l.cost) {
+                        if let (true, Some(cost)) = (l.caller == user, l.extra().cost) {
                             a.cost.add(cost);
                             a.has_cost = true;
                         }
@@ -460,15 +460,16 @@ fn leg_row<'a>(
         l.status_code
             .map_or(Cell::Empty, |v| Cell::Int(i64::from(v))),
         s(l.end_reason),
-        s(l.reroute_reason),
+        s(l.extra().reroute_reason),
         s(l.did),
-        s(l.outbound_caller_id),
+        s(l.extra().outbound_caller_id),
         s(l.inbound_trunk),
-        s(l.outbound_trunk),
-        l.cost
+        s(l.extra().outbound_trunk),
+        l.extra()
+            .cost
             .map_or(Cell::Empty, |c| Cell::Money(DecimalSum(i128::from(c.0)))),
-        s(l.callback_id),
-        s(l.user_data),
+        s(l.extra().callback_id),
+        s(l.extra().user_data),
     ])
 }
 

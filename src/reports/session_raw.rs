@@ -299,14 +299,14 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
             c.presented += 1;
             if let Some(answered_at) = l.answered_at() {
                 c.accepted += 1;
-                c.xfers += i64::from(l.disposition_xfer);
+                c.xfers += i64::from(l.extra().disposition_xfer);
                 c.talk += l.talk();
-                if let Some(d) = l.disposition_at.get() {
+                if let Some(d) = l.extra().disposition_at.get() {
                     c.pending += d - answered_at;
                     c.pending_legs += 1;
                 }
-                c.on_hold += i64::from(l.hold_count.is_some_and(|h| h > 0));
-                c.hold_secs += i64::from(l.hold_secs.unwrap_or(0));
+                c.on_hold += i64::from(l.extra().hold_count.is_some_and(|h| h > 0));
+                c.hold_secs += i64::from(l.extra().hold_secs.unwrap_or(0));
             }
         }
         // State time inside the session (pieces are already clipped to it).

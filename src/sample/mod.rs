@@ -129,9 +129,8 @@ mod tests {
             "CAPACITY_BLOCKED",
         ] {
             let r = sym(reason).unwrap_or_else(|| panic!("{reason} present"));
-            assert!(f.queue.entries.iter().any(
-                |e| e.outcome == Outcome::Exited && ds.legs[e.leg as usize].reroute_reason == r
-            ));
+            assert!(f.queue.entries.iter().any(|e| e.outcome == Outcome::Exited
+                && ds.legs[e.leg as usize].extra().reroute_reason == r));
         }
         let ring_all = f.queue.entries.iter().any(|e| {
             let offers = f.queue.offers_of(e);
@@ -193,7 +192,10 @@ mod tests {
                 .any(|s| s.logout_at.is_none()),
             "an open session"
         );
-        assert!(ds.legs.iter().any(|l| l.disposition_xfer), "transfers");
+        assert!(
+            ds.legs.iter().any(|l| l.extra().disposition_xfer),
+            "transfers"
+        );
         assert!(
             ds.legs
                 .iter()
