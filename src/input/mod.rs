@@ -340,11 +340,16 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
             &mut ds.quality,
             |r| (&r.login_session, &mut r.session, &mut r.agent),
         );
-        states.sort_by_key(|r| (r.session, r.start_at, r.origin));
-        let mut out: Vec<crate::model::rows::StateRow> = Vec::with_capacity(states.len());
+        // The origin (file, line) is unique, so the unstable sort gives one order, without the
+        // stable sort's buffer of half the rows.
+        states.sort_unstable_by_key(|r| (r.session, r.start_at, r.origin));
+        // Overlapping rows are dropped (or stop the read) in place: the kept rows move down
+        // over them, so the table is never held twice.
+        let mut kept = 0;
         // The latest explicit end among the kept intervals of the current session.
         let mut reach: Option<(u32, i64, Origin)> = None;
-        for r in states {
+        for i in 0..states.len() {
+            let r = &states[i];
             if let Some((sess, end, prev)) = reach {
                 if sess == r.session && r.start_at < end {
                     let e = FieldError::new(
@@ -371,9 +376,11 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
                 Some((sess, e, o)) if sess == r.session && e >= end => Some((sess, e, o)),
                 _ => Some((r.session, end, r.origin)),
             };
-            out.push(r);
+            states.swap(kept, i);
+            kept += 1;
         }
-        ds.agent_states = Some(out);
+        states.truncate(kept);
+        ds.agent_states = Some(states);
     }
 
     if let Some(mut segs) = ds.offhook.take() {
@@ -385,7 +392,7 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
             &mut ds.quality,
             |r| (&r.login_session, &mut r.session, &mut r.agent),
         );
-        segs.sort_by_key(|r| (r.session, r.start_at, r.origin));
+        segs.sort_unstable_by_key(|r| (r.session, r.start_at, r.origin));
         ds.offhook = Some(segs);
     }
     ds.agent_sessions = Some(sessions);

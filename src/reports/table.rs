@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use chrono_tz::Tz;
 
@@ -28,6 +29,9 @@ pub enum Cell<'a> {
     /// Text as written: borrowed from the dataset's pools or a name this program knows,
     /// owned when made for the report.
     Text(Cow<'a, str>),
+    /// Text made for the report and repeated on many rows (an agent's display name on each of
+    /// their activity rows): cloned without copying.
+    Shared(Arc<str>),
     /// The local date of an instant in the report's zone, `YYYY-MM-DD`.
     Date(Ts),
 }
@@ -58,6 +62,7 @@ impl<'a> Cell<'a> {
                 out.truncate(start + 10);
             }
             Cell::Text(s) => out.push_str(s),
+            Cell::Shared(s) => out.push_str(s),
             other => out.push_str(&other.render(tz)),
         }
     }
@@ -72,6 +77,7 @@ impl<'a> Cell<'a> {
             Cell::Time(t) => Cow::Owned(format_rfc3339(*t, tz)),
             Cell::Date(t) => Cow::Owned(format_rfc3339(*t, tz)[..10].to_string()),
             Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Shared(s) => Cow::Borrowed(s),
         }
     }
 }
