@@ -47,9 +47,7 @@ impl RunFiles {
             jobs: self.jobs,
             data: self.data,
             out: self.out,
-            load: LoadOptions {
-                skip_bad_rows: self.skip_bad_rows,
-            },
+            load: LoadOptions::for_reports(self.skip_bad_rows),
             mode,
         }
     }
@@ -366,7 +364,10 @@ impl Cli {
                 dataflow::check(&query)?;
                 Config::Query(Box::new(QueryConfig {
                     data,
-                    load: LoadOptions { skip_bad_rows },
+                    load: LoadOptions {
+                        skip_bad_rows,
+                        call_ids: true,
+                    },
                     query,
                     pretty,
                 }))
@@ -458,7 +459,7 @@ impl Cli {
                 };
                 Config::Build(Box::new(BuildConfig {
                     data,
-                    load: LoadOptions { skip_bad_rows },
+                    load: LoadOptions::for_reports(skip_bad_rows),
                     request: Request {
                         kind,
                         params,
@@ -480,7 +481,7 @@ impl Cli {
                 tz,
             } => Config::Validate(ValidateConfig {
                 data,
-                load: LoadOptions { skip_bad_rows },
+                load: LoadOptions::for_reports(skip_bad_rows),
                 tz: parse_zone(&tz).map_err(Error::Usage)?,
             }),
             Command::Sample {

@@ -194,7 +194,7 @@ fn item(ds: &Dataset, i: u32) -> Value {
     );
     m.insert(
         "call_id".into(),
-        Value::String(ds.call_ids.get(i as usize).to_string()),
+        Value::String(ds.call_id(i as usize).to_string()),
     );
     m.insert("service_number".into(), s(l.service_number));
     m.insert("service_name".into(), s(l.service_name));

@@ -136,8 +136,12 @@ impl Table for Leg {
         leg.caller_endpoint = endpoint(row, CALLER_ENDPOINT, cx)?;
         leg.callee_endpoint = endpoint(row, CALLEE_ENDPOINT, cx)?;
         leg.service_type = endpoint(row, SERVICE_TYPE, cx)?;
-        // Last, once nothing can fail: the call id goes to its own column, in row order.
-        cx.call_ids.push(row.text(CALL_ID)?.unwrap_or(""));
+        // Last, once nothing can fail: the call id goes to its own column, in row order
+        // (checked like every cell even when it is not kept).
+        let call_id = row.text(CALL_ID)?.unwrap_or("");
+        if cx.keep_call_ids {
+            cx.call_ids.push(call_id);
+        }
         Ok(leg)
     }
 

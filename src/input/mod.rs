@@ -37,10 +37,33 @@ pub const TABLES: [&str; 8] = [
 ];
 
 /// How to read.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct LoadOptions {
     /// Skip invalid rows (counting them by reason) instead of stopping at the first.
     pub skip_bad_rows: bool,
+    /// Keep each leg's SIP `call_id`. Only the Dataflow call history prints it, and a month's
+    /// ids (nearly all distinct) take about 30 bytes a leg, so reports read without them.
+    pub call_ids: bool,
+}
+
+impl Default for LoadOptions {
+    /// Every row must be valid; everything is kept.
+    fn default() -> Self {
+        LoadOptions {
+            skip_bad_rows: false,
+            call_ids: true,
+        }
+    }
+}
+
+impl LoadOptions {
+    /// Reading for reports: everything but the call ids.
+    pub fn for_reports(skip_bad_rows: bool) -> LoadOptions {
+        LoadOptions {
+            skip_bad_rows,
+            call_ids: false,
+        }
+    }
 }
 
 /// One file's rows with its own pools, before merging.
@@ -54,6 +77,7 @@ struct Batch<T> {
 
 fn read_file<T: Table>(file: &SourceFile, index: u32, opts: LoadOptions) -> Result<Batch<T>> {
     let mut cx = ParseCx::new(index);
+    cx.keep_call_ids = opts.call_ids;
     let mut rows = Vec::with_capacity(file.estimated_lines().unwrap_or(0));
     read_rows(file, T::COLUMNS, T::REQUIRED, |row, loc| {
         match row.and_then(|r| T::parse(&r, loc, &mut cx)) {

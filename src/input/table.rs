@@ -29,8 +29,10 @@ pub struct ParseCx {
     pub strings: StrPool,
     /// CDR session ids.
     pub sessions: StrPool,
-    /// CDR call ids, one per leg kept.
+    /// CDR call ids, one per leg kept (when `keep_call_ids`).
     pub call_ids: crate::model::pool::TextColumn,
+    /// Whether to keep the call ids.
+    pub keep_call_ids: bool,
     /// Warnings and skips of this file.
     pub quality: Quality,
     /// The file's index in `Dataset::files`.
@@ -44,6 +46,7 @@ impl ParseCx {
             strings: StrPool::new(),
             sessions: StrPool::dense(),
             call_ids: Default::default(),
+            keep_call_ids: true,
             quality: Quality::default(),
             file,
         }

@@ -29,7 +29,8 @@ pub struct Dataset {
     pub sessions: StrPool,
     /// `cdr`, in file order.
     pub legs: Vec<Leg>,
-    /// Each leg's `call_id`, by leg index.
+    /// Each leg's `call_id`, by leg index; empty unless the read kept them
+    /// (`LoadOptions::call_ids`).
     pub call_ids: pool::TextColumn,
     /// `agents`.
     pub agents: Option<Vec<Agent>>,
@@ -75,6 +76,15 @@ impl Dataset {
         }
         if let Some(rows) = &mut self.offhook {
             *rows = Vec::new();
+        }
+    }
+
+    /// Leg `leg`'s `call_id` (empty when the read did not keep call ids).
+    pub fn call_id(&self, leg: usize) -> &str {
+        if leg < self.call_ids.len() {
+            self.call_ids.get(leg)
+        } else {
+            ""
         }
     }
 
