@@ -1,4 +1,5 @@
-//! Agent reports (SPEC §4.4–4.6): AGENTDETAILSACTIVITY, AGENTSUMMARYACTIVITY, AGENTNOTREADYCODE.
+//! Agent reports (SPEC §4.5–4.6): AGENTSUMMARYACTIVITY, AGENTNOTREADYCODE, and the agent
+//! helpers AGENTDETAILSACTIVITY (`activity`) shares.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -10,10 +11,13 @@ use crate::reports::params::Params;
 use crate::reports::select::{entries_in_period, offered_agents, wrap};
 use crate::reports::table::{avg, ident_cmp, max_cell, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
-use crate::time::{local_days, overlap, Ts};
+use crate::time::overlap;
 
 /// The sessions of the agents the `agents` filter keeps.
-fn sessions<'a>(ctx: &'a Ctx<'_>, p: &'a Params) -> impl Iterator<Item = &'a SessionSpan> + 'a {
+pub(crate) fn sessions<'a>(
+    ctx: &'a Ctx<'_>,
+    p: &'a Params,
+) -> impl Iterator<Item = &'a SessionSpan> + 'a {
     let strings = &ctx.ds.strings;
     ctx.timeline
         .sessions
@@ -29,119 +33,6 @@ fn by_agent<T>(ctx: &Ctx<'_>, map: HashMap<Sym, T>) -> Vec<(Sym, T)> {
 
 fn name(ctx: &Ctx<'_>, agent: Sym) -> Cell<'static> {
     Cell::text(&ctx.facts.directory.display_name(ctx.ds, agent))
-}
-
-/// AGENTDETAILSACTIVITY (§4.4): every piece of every session, clipped to the period and split at
-/// local midnight. The pieces are found and sorted as small references; rows are made as they
-/// are written.
-pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
-    let period = ctx.period;
-    let Ctx {
-        ds,
-        facts,
-        timeline,
-        ..
-    } = *ctx;
-    let strings = &ds.strings;
-    // Agents in identifier order, once, so the sort compares integers.
-    let mut agents: Vec<Sym> = sessions(ctx, p).map(|s| s.agent).collect();
-    agents.sort_unstable();
-    agents.dedup();
-    agents.sort_by(|a, b| ident_cmp(strings.get(*a), strings.get(*b)));
-    let rank: HashMap<Sym, u32> = agents
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (*a, i as u32))
-        .collect();
-    // The order of the rows is (agent rank, start, session, piece). A session's pieces are
-    // stored together, sessions in order, so the piece index orders sessions too: each row is
-    // one (rank and start packed in a u64, piece) pair, 16 bytes, and its end is found again
-    // as it is written. The start is kept as seconds after the period's start: under 2^40
-    // (35,000 years) for any period of RFC 3339 dates, leaving 24 bits for the rank.
-    // Sized for every piece plus a few split at midnight, rather than left to double.
-    let pieces = timeline.pieces.len();
-    let mut refs: Vec<(u64, u32)> = Vec::with_capacity(pieces + pieces / 32);
-    // The period's local midnights, resolved once rather than twice per piece.
-    let ends: Vec<Ts> = local_days(period.from, period.to, period.tz)
-        .into_iter()
-        .map(|(_, _, end)| end)
-        .collect();
-    let day_end = move |a: Ts| {
-        let day = ends.partition_point(|&end| end <= a);
-        ends.get(day).copied()
-    };
-    for s in &timeline.sessions {
-        let Some(&r) = rank.get(&s.agent) else {
-            continue;
-        };
-        for (j, piece) in timeline.pieces_of(s).iter().enumerate() {
-            let (mut a, b) = (piece.start.max(period.from), piece.end.min(period.to));
-            while a < b {
-                refs.push((
-                    (u64::from(r) << 40) | (a - period.from) as u64,
-                    s.first + j as u32,
-                ));
-                a = day_end(a).map_or(b, |midnight| b.min(midnight));
-            }
-        }
-    }
-    refs.sort_unstable();
-    let mut t = Table::new(
-        ReportKind::AgentDetailsActivity,
-        &[
-            "agent_id",
-            "agent_name",
-            "date",
-            "start",
-            "end",
-            "duration_secs",
-            "state",
-            "reason_code",
-            "reason_label",
-            "session_id",
-        ],
-        period.tz,
-    );
-    let names: Vec<Cell> = agents
-        .iter()
-        .map(|&a| Cell::Shared(facts.directory.display_name(ds, a).into()))
-        .collect();
-    t.stream_len = refs.len();
-    t.stream = Some(Box::new(refs.into_iter().map(move |(key, j)| {
-        let (r, a) = (
-            (key >> 40) as usize,
-            period.from + (key & ((1 << 40) - 1)) as i64,
-        );
-        let piece = &timeline.pieces[j as usize];
-        let b = piece.end.min(period.to);
-        let e = day_end(a).map_or(b, |midnight| b.min(midnight));
-        let agent = agents[r];
-        let (state, code, label) = match piece.state {
-            None => (Cell::str("UNKNOWN"), Cell::Empty, Cell::Empty),
-            Some(st) if st == State::NotReady => {
-                let (label, _) = facts.directory.code(ds, piece.reason);
-                (
-                    Cell::str(st.name(strings)),
-                    Cell::str(strings.get(piece.reason)),
-                    Cell::str(label),
-                )
-            }
-            Some(st) => (Cell::str(st.name(strings)), Cell::Empty, Cell::Empty),
-        };
-        Row::data(vec![
-            Cell::str(strings.get(agent)),
-            names[r].clone(),
-            Cell::Date(a),
-            Cell::Time(a),
-            Cell::Time(e),
-            Cell::Secs(e - a),
-            state,
-            code,
-            label,
-            Cell::str(strings.get(piece.call_session)),
-        ])
-    })));
-    t
 }
 
 /// One agent's queue handling (AGENTSUMMARYACTIVITY, AGENTQUEUEREPORT); merges exactly.

@@ -1,6 +1,7 @@
 //! The reports of SPEC §4: one `ReportKind` enum (the only list of reports), one `compute`
 //! entry, one module per family. A new report is one file plus one enum arm.
 
+mod activity;
 pub(crate) mod agents;
 mod calls;
 mod histograms;
@@ -182,7 +183,7 @@ pub fn compute<'a>(ctx: &Ctx<'a>, req: &Request) -> Result<Table<'a>> {
         ReportKind::UserStatistics => calls::user_statistics(ctx, p),
         ReportKind::DailyStatistics => calls::daily_statistics(ctx, p),
         ReportKind::CallLogs => calls::call_logs(ctx, p),
-        ReportKind::AgentDetailsActivity => agents::details_activity(ctx, p),
+        ReportKind::AgentDetailsActivity => activity::details_activity(ctx, p),
         ReportKind::AgentSummaryActivity => agents::summary_activity(ctx, p),
         ReportKind::AgentNotReadyCode => agents::not_ready_code(ctx, p),
         ReportKind::QueueSummary => queues::queue_summary(ctx, p),
