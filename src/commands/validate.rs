@@ -18,7 +18,7 @@ pub fn run(c: &ValidateConfig, out: &mut dyn Write) -> Result<()> {
 
 /// The earliest and latest instants of the dataset: CDR legs and agent sessions.
 pub fn time_span(ds: &Dataset) -> Option<(Ts, Ts)> {
-    let legs = ds.legs.iter().map(|l| (l.started_at, l.ended_at));
+    let legs = ds.legs.iter().map(|l| (l.started_at, l.ended_at()));
     let sessions = ds
         .agent_sessions
         .iter()

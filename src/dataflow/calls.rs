@@ -121,7 +121,7 @@ pub(crate) fn filters(q: &Query) -> Result<Filters> {
 impl Filters {
     fn keeps(&self, ds: &Dataset, l: &Leg) -> bool {
         let s = |sym: Sym| ds.strings.get(sym);
-        let duration = l.ended_at - l.started_at;
+        let duration = l.ended_at() - l.started_at;
         let hour = chrono::DateTime::from_timestamp(l.started_at, 0)
             .expect("an instant in range")
             .with_timezone(&self.span.offset)
@@ -209,9 +209,9 @@ fn item(ds: &Dataset, i: u32) -> Value {
         Value::String(l.callee_endpoint.name(&ds.strings).to_string()),
     );
     m.insert("started_at".into(), Value::from(l.started_at));
-    m.insert("rang_at".into(), ts(l.rang_at.get()));
-    m.insert("answered_at".into(), ts(l.answered_at.get()));
-    m.insert("ended_at".into(), Value::from(l.ended_at));
+    m.insert("rang_at".into(), ts(l.rang_at()));
+    m.insert("answered_at".into(), ts(l.answered_at()));
+    m.insert("ended_at".into(), Value::from(l.ended_at()));
     m.insert(
         "direction".into(),
         Value::String(l.direction.name(&ds.strings).to_string()),
@@ -220,7 +220,7 @@ fn item(ds: &Dataset, i: u32) -> Value {
     m.insert("reroute_reason".into(), s(l.extra().reroute_reason));
     m.insert(
         "status_code".into(),
-        Value::from(l.status_code.unwrap_or(0)),
+        Value::from(l.status_code().unwrap_or(0)),
     );
     m.insert("destination".into(), s(l.destination));
     m.insert("outbound_caller_id".into(), s(l.extra().outbound_caller_id));

@@ -27,7 +27,7 @@ use col::*;
 
 fn endpoint(row: &RowView<'_>, c: usize, cx: &mut ParseCx) -> Result<Endpoint, FieldError> {
     let Some(text) = row.text(c)? else {
-        return Ok(Endpoint::None);
+        return Ok(Endpoint::NONE);
     };
     let (e, unknown) = Endpoint::parse(text, &mut cx.strings);
     if unknown {
@@ -56,6 +56,19 @@ impl Table for Leg {
         if ended_at < started_at {
             return Err(FieldError::new("ended_at", "time order", "is before started_at").into());
         }
+        if ended_at - started_at > Leg::MAX_SECS {
+            let e = FieldError::new(
+                "ended_at",
+                "time order",
+                "is more than 136 years after started_at",
+            );
+            return Err(e.into());
+        }
+        let status_code = row.int::<i32>(STATUS_CODE)?;
+        if status_code == Some(i32::MIN) {
+            let e = FieldError::new("status_code", "range", "is not a SIP status code");
+            return Err(e.into());
+        }
         for (c, t) in [(RANG_AT, rang_at), (ANSWERED_AT, answered_at)] {
             if t.is_some_and(|t| t < started_at || t > ended_at) {
                 let e = FieldError::new(
@@ -74,7 +87,7 @@ impl Table for Leg {
             }
         }
         let direction = match row.text(DIRECTION)? {
-            None => Party::None,
+            None => Party::NONE,
             Some(t) => {
                 let (p, unknown) = Party::parse(t, &mut cx.strings);
                 if unknown {
@@ -90,31 +103,21 @@ impl Table for Leg {
         let end_reason = row.text(END_REASON)?;
         let reroute_reason = row.text(REROUTE_REASON)?;
         let s = &mut cx.strings;
-        let leg = Leg {
-            call: cx.sessions.intern(session).0,
-            started_at,
-            ended_at,
-            rang_at: rang_at.into(),
-            answered_at: answered_at.into(),
-            caller: s.intern(caller),
-            caller_display_name: row.sym(CALLER_DISPLAY_NAME, s)?,
-            caller_endpoint: Endpoint::None,
-            callee: s.intern(callee),
-            callee_display_name: row.sym(CALLEE_DISPLAY_NAME, s)?,
-            callee_endpoint: Endpoint::None,
-            service_number: row.sym(SERVICE_NUMBER, s)?,
-            service_name: row.sym(SERVICE_NAME, s)?,
-            service_type: Endpoint::None,
-            direction,
-            end_reason: Sym::EMPTY,
-            status_code: row.int(STATUS_CODE)?,
-            destination: row.sym(DESTINATION, s)?,
-            did: row.sym(DID, s)?,
-            call_type: row.sym(CALL_TYPE, s)?,
-            inbound_trunk: row.sym(INBOUND_TRUNK, s)?,
-            tenant_id: row.int::<i64>(TENANT_ID)?.into(),
-            extra: None,
-        };
+        let mut leg = Leg::new(0, started_at);
+        leg.set_times(ended_at, rang_at, answered_at);
+        leg.set_status_code(status_code);
+        leg.caller = s.intern(caller);
+        leg.caller_display_name = row.sym(CALLER_DISPLAY_NAME, s)?;
+        leg.callee = s.intern(callee);
+        leg.callee_display_name = row.sym(CALLEE_DISPLAY_NAME, s)?;
+        leg.service_number = row.sym(SERVICE_NUMBER, s)?;
+        leg.service_name = row.sym(SERVICE_NAME, s)?;
+        leg.direction = direction;
+        leg.destination = row.sym(DESTINATION, s)?;
+        leg.did = row.sym(DID, s)?;
+        leg.call_type = row.sym(CALL_TYPE, s)?;
+        leg.inbound_trunk = row.sym(INBOUND_TRUNK, s)?;
+        leg.tenant_id = row.int::<i64>(TENANT_ID)?.into();
         let extra = Extra {
             reroute_reason: Sym::EMPTY,
             outbound_caller_id: row.sym(OUTBOUND_CALLER_ID, s)?,
@@ -129,7 +132,7 @@ impl Table for Leg {
             disposition_at: row.ts(DISPOSITION_AT)?.into(),
             disposition_xfer: row.flag(DISPOSITION_XFER)?,
         };
-        let (mut leg, mut extra) = (leg, extra);
+        let mut extra = extra;
         leg.end_reason = cx.intern_normalized(end_reason);
         extra.reroute_reason = cx.intern_normalized(reroute_reason);
         leg.extra = extra.boxed();
@@ -142,10 +145,44 @@ impl Table for Leg {
         if cx.keep_call_ids {
             cx.call_ids.push(call_id);
         }
+        // Also last: a row that fails must not leave a call without legs in the pool.
+        leg.call = cx.sessions.intern(session).0;
         Ok(leg)
     }
 
     fn remap(&mut self, strings: &[Sym], sessions: &[Sym]) {
         Leg::remap(self, strings, sessions);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::input::tests::try_load_csv;
+    use crate::input::LoadOptions;
+
+    fn error(cdr: &str) -> String {
+        let e = try_load_csv(&[("cdr", cdr)], LoadOptions::default()).expect_err("a bad row");
+        e.to_string()
+    }
+
+    #[test]
+    fn legs_too_long_to_store_or_with_no_sip_code_are_refused() {
+        let head = "session_id,caller,callee,started_at,ended_at,status_code\n";
+        // 137 years (4,323,391,200 s): more than a leg can hold. (A 0 timestamp is absent.)
+        let e = error(&format!("{head}s1,1,2,1,4323391201,200\n"));
+        assert!(
+            e.ends_with(":2: field \"ended_at\": is more than 136 years after started_at"),
+            "{e}"
+        );
+        let e = error(&format!("{head}s1,1,2,1,10,-2147483648\n"));
+        assert!(
+            e.ends_with(":2: field \"status_code\": is not a SIP status code"),
+            "{e}"
+        );
+        // The longest storable leg and the lowest other code are kept.
+        let ok = format!("{head}s1,1,2,1,4294967295,-2147483647\n");
+        let ds = try_load_csv(&[("cdr", &ok)], LoadOptions::default()).expect("valid");
+        assert_eq!(ds.legs[0].ended_at(), 4_294_967_295);
+        assert_eq!(ds.legs[0].status_code(), Some(-2_147_483_647));
     }
 }

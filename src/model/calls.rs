@@ -30,9 +30,9 @@ impl Direction {
     /// From the first leg: caller endpoint `TRUNK` → inbound; else callee endpoint `TRUNK` →
     /// outbound; else internal.
     pub fn of_first_leg(leg: &Leg) -> Direction {
-        if leg.caller_endpoint == Endpoint::Trunk {
+        if leg.caller_endpoint == Endpoint::TRUNK {
             Direction::Inbound
-        } else if leg.callee_endpoint == Endpoint::Trunk {
+        } else if leg.callee_endpoint == Endpoint::TRUNK {
             Direction::Outbound
         } else {
             Direction::Internal
@@ -110,7 +110,7 @@ fn derive(legs: &[Leg], group: &[u32], first: u32) -> Call {
         first,
         len: group.len() as u32,
         start: lead.started_at,
-        end: lead.ended_at,
+        end: lead.ended_at(),
         direction: Direction::of_first_leg(lead),
         answered: false,
         talk: 0,
@@ -118,7 +118,7 @@ fn derive(legs: &[Leg], group: &[u32], first: u32) -> Call {
     };
     for &i in group {
         let l = &legs[i as usize];
-        call.end = call.end.max(l.ended_at);
+        call.end = call.end.max(l.ended_at());
         if l.is_person() && l.answered() {
             call.answered = true;
             call.talk += l.talk();

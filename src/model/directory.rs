@@ -73,10 +73,10 @@ impl Directory {
         // names of legs from it, each the first non-empty in file order.
         let mut from_caller: HashMap<Sym, Sym> = HashMap::default();
         for l in &ds.legs {
-            if l.callee_endpoint == Endpoint::Extension && !l.callee_display_name.is_empty() {
+            if l.callee_endpoint == Endpoint::EXTENSION && !l.callee_display_name.is_empty() {
                 d.cdr_names.entry(l.callee).or_insert(l.callee_display_name);
             }
-            if l.caller_endpoint == Endpoint::Extension && !l.caller_display_name.is_empty() {
+            if l.caller_endpoint == Endpoint::EXTENSION && !l.caller_display_name.is_empty() {
                 from_caller.entry(l.caller).or_insert(l.caller_display_name);
             }
         }

@@ -43,133 +43,137 @@ impl From<Option<i64>> for Opt64 {
     }
 }
 
-/// An endpoint or service type (`caller_endpoint`, `callee_endpoint`, `service_type`).
+/// An endpoint or service type (`caller_endpoint`, `callee_endpoint`, `service_type`): one of
+/// the values this tool knows, or an unknown value kept under its normalised text. Four bytes
+/// (codes below `Endpoint::FIRST_OTHER` are the known values, above it the text's symbol), as
+/// a leg holds three.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Endpoint {
-    /// No endpoint (also an empty cell).
-    None,
-    /// A PBX extension: a person inside.
-    Extension,
-    /// A trunk: a person outside.
-    Trunk,
-    /// A call queue.
-    Queue,
-    /// A ring group.
-    RingGroup,
-    /// An IVR.
-    Ivr,
-    /// Voicemail.
-    Voicemail,
-    /// A conference room.
-    Conference,
-    /// A value this tool does not know, kept under its normalised text.
-    Other(Sym),
-}
+pub struct Endpoint(u32);
 
 impl Endpoint {
-    const KNOWN: [(&'static str, Endpoint); 8] = [
-        ("EXTENSION", Endpoint::Extension),
-        ("TRUNK", Endpoint::Trunk),
-        ("QUEUE", Endpoint::Queue),
-        ("RING_GROUP", Endpoint::RingGroup),
-        ("IVR", Endpoint::Ivr),
-        ("VOICEMAIL", Endpoint::Voicemail),
-        ("CONFERENCE", Endpoint::Conference),
-        ("NONE", Endpoint::None),
+    /// No endpoint (also an empty cell).
+    pub const NONE: Endpoint = Endpoint(0);
+    /// A PBX extension: a person inside.
+    pub const EXTENSION: Endpoint = Endpoint(1);
+    /// A trunk: a person outside.
+    pub const TRUNK: Endpoint = Endpoint(2);
+    /// A call queue.
+    pub const QUEUE: Endpoint = Endpoint(3);
+    /// A ring group.
+    pub const RING_GROUP: Endpoint = Endpoint(4);
+    /// An IVR.
+    pub const IVR: Endpoint = Endpoint(5);
+    /// Voicemail.
+    pub const VOICEMAIL: Endpoint = Endpoint(6);
+    /// A conference room.
+    pub const CONFERENCE: Endpoint = Endpoint(7);
+    /// The first code of an unknown value (code − this = its symbol).
+    const FIRST_OTHER: u32 = 8;
+    /// The known values' names, by code.
+    const NAMES: [&'static str; 8] = [
+        "NONE",
+        "EXTENSION",
+        "TRUNK",
+        "QUEUE",
+        "RING_GROUP",
+        "IVR",
+        "VOICEMAIL",
+        "CONFERENCE",
     ];
 
-    /// Reads a cell; an unknown value is interned as `Other` and reported by the `bool`.
+    /// An unknown value, by the symbol of its normalised text.
+    pub fn other(sym: Sym) -> Endpoint {
+        Endpoint(Endpoint::FIRST_OTHER + sym.0)
+    }
+
+    /// The symbol of an unknown value (`None` for a known one).
+    pub fn other_sym(self) -> Option<Sym> {
+        self.0.checked_sub(Endpoint::FIRST_OTHER).map(Sym)
+    }
+
+    /// Reads a cell; an unknown value is interned as `other` and reported by the `bool`.
     pub fn parse(text: &str, pool: &mut StrPool) -> (Endpoint, bool) {
-        for (name, e) in Endpoint::KNOWN {
-            if text.eq_ignore_ascii_case(name) {
-                return (e, false);
-            }
+        let known = |t: &str| {
+            Endpoint::NAMES
+                .iter()
+                .position(|name| t.eq_ignore_ascii_case(name))
+                .map(|code| Endpoint(code as u32))
+        };
+        if let Some(e) = known(text) {
+            return (e, false);
         }
         let norm = normalize(text);
         if norm.is_empty() {
-            return (Endpoint::None, false);
+            return (Endpoint::NONE, false);
         }
-        for (name, e) in Endpoint::KNOWN {
-            if norm == name {
-                return (e, false);
-            }
+        match known(&norm) {
+            Some(e) => (e, false),
+            None => (Endpoint::other(pool.intern(&norm)), true),
         }
-        (Endpoint::Other(pool.intern(&norm)), true)
     }
 
     /// The normalised name as printed in reports (an empty cell was read as `NONE`).
     pub fn name<'a>(&self, pool: &'a StrPool) -> &'a str {
-        match (self, self.fixed_name()) {
-            (_, Some(name)) => name,
-            (Endpoint::Other(s), None) => pool.get(*s),
-            (_, None) => "NONE",
+        match (self.fixed_name(), self.other_sym()) {
+            (Some(name), _) => name,
+            (None, Some(s)) => pool.get(s),
+            (None, None) => "NONE",
         }
     }
 
     /// The name of a value this program knows (`None` for an unknown one).
     pub fn fixed_name(&self) -> Option<&'static str> {
-        Some(match self {
-            Endpoint::Other(_) => return None,
-            Endpoint::None => "NONE",
-            Endpoint::Extension => "EXTENSION",
-            Endpoint::Trunk => "TRUNK",
-            Endpoint::Queue => "QUEUE",
-            Endpoint::RingGroup => "RING_GROUP",
-            Endpoint::Ivr => "IVR",
-            Endpoint::Voicemail => "VOICEMAIL",
-            Endpoint::Conference => "CONFERENCE",
-        })
+        Endpoint::NAMES.get(self.0 as usize).copied()
     }
 
-    /// Moves an `Other` symbol into another pool.
+    /// Moves an unknown value's symbol into another pool.
     pub fn remap(self, map: &[Sym]) -> Endpoint {
-        match self {
-            Endpoint::Other(s) => Endpoint::Other(map[s.index()]),
-            e => e,
+        match self.other_sym() {
+            Some(s) => Endpoint::other(map[s.index()]),
+            None => self,
         }
     }
 }
 
-/// The seed's party direction of a leg (`direction` column).
+/// The seed's party direction of a leg (`direction` column): `NONE`, `CALLER`, `CALLEE`, or an
+/// unknown value kept under its normalised text; four bytes, like `Endpoint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Party {
-    /// No direction.
-    None,
-    /// The leg is seen from the caller.
-    Caller,
-    /// The leg is seen from the callee.
-    Callee,
-    /// A value this tool does not know.
-    Other(Sym),
-}
+pub struct Party(u32);
 
 impl Party {
-    /// Reads a cell; an unknown value is interned as `Other` and reported by the `bool`.
+    /// No direction.
+    pub const NONE: Party = Party(0);
+    /// The leg is seen from the caller.
+    pub const CALLER: Party = Party(1);
+    /// The leg is seen from the callee.
+    pub const CALLEE: Party = Party(2);
+    /// The first code of an unknown value.
+    const FIRST_OTHER: u32 = 3;
+    const NAMES: [&'static str; 3] = ["NONE", "CALLER", "CALLEE"];
+
+    /// Reads a cell; an unknown value is interned and reported by the `bool`.
     pub fn parse(text: &str, pool: &mut StrPool) -> (Party, bool) {
         let norm = normalize(text);
-        match norm.as_str() {
-            "" | "NONE" => (Party::None, false),
-            "CALLER" => (Party::Caller, false),
-            "CALLEE" => (Party::Callee, false),
-            _ => (Party::Other(pool.intern(&norm)), true),
+        match Party::NAMES.iter().position(|n| *n == norm) {
+            Some(code) => (Party(code as u32), false),
+            None if norm.is_empty() => (Party::NONE, false),
+            None => (Party(Party::FIRST_OTHER + pool.intern(&norm).0), true),
         }
     }
 
     /// The normalised name.
     pub fn name<'a>(&self, pool: &'a StrPool) -> &'a str {
-        match self {
-            Party::None => "NONE",
-            Party::Caller => "CALLER",
-            Party::Callee => "CALLEE",
-            Party::Other(s) => pool.get(*s),
+        match Party::NAMES.get(self.0 as usize) {
+            Some(name) => name,
+            None => pool.get(Sym(self.0 - Party::FIRST_OTHER)),
         }
     }
 
-    /// Moves an `Other` symbol into another pool.
+    /// Moves an unknown value's symbol into another pool.
     pub fn remap(self, map: &[Sym]) -> Party {
-        match self {
-            Party::Other(s) => Party::Other(map[s.index()]),
-            p => p,
+        match self.0.checked_sub(Party::FIRST_OTHER) {
+            Some(s) => Party(Party::FIRST_OTHER + map[s as usize].0),
+            None => self,
         }
     }
 }
@@ -183,12 +187,12 @@ pub struct Leg {
     pub call: u32,
     /// `started_at`.
     pub started_at: Ts,
-    /// `ended_at`.
-    pub ended_at: Ts,
-    /// `rang_at`.
-    pub rang_at: Opt64,
-    /// `answered_at`: present means answered.
-    pub answered_at: Opt64,
+    /// `ended_at`, in seconds after `started_at` (see `Leg::set_times`).
+    ended: u32,
+    /// `rang_at` after `started_at`, or `ABSENT`.
+    rang: u32,
+    /// `answered_at` after `started_at`, or `ABSENT`: present means answered.
+    answered: u32,
     /// `caller`.
     pub caller: Sym,
     /// `caller_display_name`.
@@ -211,8 +215,8 @@ pub struct Leg {
     pub direction: Party,
     /// `end_reason`, normalised.
     pub end_reason: Sym,
-    /// `status_code` (SIP).
-    pub status_code: Option<i32>,
+    /// `status_code` (SIP), `i32::MIN` when absent (read it through `Leg::status_code`).
+    status: i32,
     /// `destination`.
     pub destination: Sym,
     /// `did`.
@@ -296,7 +300,78 @@ impl Extra {
 
 static NO_EXTRA: Extra = Extra::NONE;
 
+/// An absent offset from `started_at`.
+const ABSENT: u32 = u32::MAX;
+
+/// `t` as seconds after `start` (checked by the reader to fit).
+fn offset(start: Ts, t: Ts) -> u32 {
+    debug_assert!((0..=Leg::MAX_SECS).contains(&(t - start)));
+    (t - start).clamp(0, Leg::MAX_SECS) as u32
+}
+
 impl Leg {
+    /// A leg of `call` starting at `started_at`, ending then, every other cell empty.
+    pub fn new(call: u32, started_at: Ts) -> Leg {
+        Leg {
+            call,
+            started_at,
+            ended: 0,
+            rang: ABSENT,
+            answered: ABSENT,
+            caller: Sym::EMPTY,
+            caller_display_name: Sym::EMPTY,
+            caller_endpoint: Endpoint::NONE,
+            callee: Sym::EMPTY,
+            callee_display_name: Sym::EMPTY,
+            callee_endpoint: Endpoint::NONE,
+            service_number: Sym::EMPTY,
+            service_name: Sym::EMPTY,
+            service_type: Endpoint::NONE,
+            direction: Party::NONE,
+            end_reason: Sym::EMPTY,
+            status: i32::MIN,
+            destination: Sym::EMPTY,
+            did: Sym::EMPTY,
+            call_type: Sym::EMPTY,
+            inbound_trunk: Sym::EMPTY,
+            tenant_id: Opt64::NONE,
+            extra: None,
+        }
+    }
+
+    /// The longest leg that can be stored, in seconds (136 years): the CDR reader rejects
+    /// longer ones.
+    pub const MAX_SECS: i64 = ABSENT as i64 - 1;
+
+    /// Sets the times after `started_at`, which the reader has checked: in order, and
+    /// `ended_at` at most `MAX_SECS` after `started_at`.
+    pub fn set_times(&mut self, ended_at: Ts, rang_at: Option<Ts>, answered_at: Option<Ts>) {
+        let start = self.started_at;
+        self.ended = offset(start, ended_at);
+        self.rang = rang_at.map_or(ABSENT, |t| offset(start, t));
+        self.answered = answered_at.map_or(ABSENT, |t| offset(start, t));
+    }
+
+    /// Sets `status_code`.
+    pub fn set_status_code(&mut self, code: Option<i32>) {
+        // i32::MIN is no SIP code, and the reader rejects it as a value.
+        self.status = code.unwrap_or(i32::MIN);
+    }
+
+    /// `status_code`, if present.
+    pub fn status_code(&self) -> Option<i32> {
+        (self.status != i32::MIN).then_some(self.status)
+    }
+
+    /// `ended_at`.
+    pub fn ended_at(&self) -> Ts {
+        self.started_at + i64::from(self.ended)
+    }
+
+    fn at(&self, offset: u32) -> Option<Ts> {
+        (offset != ABSENT).then(|| self.started_at + i64::from(offset))
+    }
+
     /// The rarely filled cells (all empty when the leg has none).
     pub fn extra(&self) -> &Extra {
         self.extra.as_deref().unwrap_or(&NO_EXTRA)
@@ -304,40 +379,40 @@ impl Leg {
 
     /// Answered when `answered_at` is present.
     pub fn answered(&self) -> bool {
-        self.answered_at.is_some()
+        self.answered != ABSENT
     }
 
     /// `answered_at`, if answered.
     pub fn answered_at(&self) -> Option<Ts> {
-        self.answered_at.get()
+        self.at(self.answered)
     }
 
     /// `rang_at`, if present.
     pub fn rang_at(&self) -> Option<Ts> {
-        self.rang_at.get()
+        self.at(self.rang)
     }
 
     /// `ended_at − answered_at`, 0 when unanswered.
     pub fn talk(&self) -> i64 {
-        self.answered_at().map_or(0, |a| self.ended_at - a)
+        self.answered_at().map_or(0, |a| self.ended_at() - a)
     }
 
     /// `answered_at − rang_at` when answered, else `ended_at − rang_at`; 0 without `rang_at`.
     pub fn ring(&self) -> i64 {
         match self.rang_at() {
             None => 0,
-            Some(r) => self.answered_at().unwrap_or(self.ended_at) - r,
+            Some(r) => self.answered_at().unwrap_or(self.ended_at()) - r,
         }
     }
 
     /// A leg to a person: callee endpoint `EXTENSION` or `TRUNK`.
     pub fn is_person(&self) -> bool {
-        matches!(self.callee_endpoint, Endpoint::Extension | Endpoint::Trunk)
+        matches!(self.callee_endpoint, Endpoint::EXTENSION | Endpoint::TRUNK)
     }
 
     /// A leg ringing an extension.
     pub fn to_extension(&self) -> bool {
-        self.callee_endpoint == Endpoint::Extension
+        self.callee_endpoint == Endpoint::EXTENSION
     }
 
     /// Moves every symbol into another pool (`strings`) and the call into another session
@@ -376,40 +451,25 @@ pub(crate) mod tests {
 
     /// A leg with only the required cells set, for hand-built datasets in tests.
     pub fn leg(call: u32, started_at: Ts, ended_at: Ts) -> Leg {
-        Leg {
-            call,
-            started_at,
-            ended_at,
-            rang_at: Opt64::NONE,
-            answered_at: Opt64::NONE,
-            caller: Sym::EMPTY,
-            caller_display_name: Sym::EMPTY,
-            caller_endpoint: Endpoint::None,
-            callee: Sym::EMPTY,
-            callee_display_name: Sym::EMPTY,
-            callee_endpoint: Endpoint::None,
-            service_number: Sym::EMPTY,
-            service_name: Sym::EMPTY,
-            service_type: Endpoint::None,
-            direction: Party::None,
-            end_reason: Sym::EMPTY,
-            status_code: None,
-            destination: Sym::EMPTY,
-            did: Sym::EMPTY,
-            call_type: Sym::EMPTY,
-            inbound_trunk: Sym::EMPTY,
-            tenant_id: Opt64::NONE,
-            extra: None,
-        }
+        let mut l = Leg::new(call, started_at);
+        l.set_times(ended_at, None, None);
+        l
+    }
+
+    /// A month of a busy centre holds a million legs: every byte here is a megabyte there.
+    #[test]
+    fn a_leg_stays_compact() {
+        assert_eq!(std::mem::size_of::<Leg>(), 104);
+        assert_eq!(std::mem::size_of::<Endpoint>(), 4);
     }
 
     #[test]
     fn talk_and_ring_follow_the_spec() {
         let mut l = leg(0, 100, 200);
         assert_eq!((l.talk(), l.ring()), (0, 0));
-        l.rang_at = Some(110).into();
+        l.set_times(200, Some(110), None);
         assert_eq!(l.ring(), 90, "unanswered: ended − rang");
-        l.answered_at = Some(130).into();
+        l.set_times(200, Some(110), Some(130));
         assert_eq!((l.talk(), l.ring()), (70, 20));
     }
 
@@ -418,17 +478,17 @@ pub(crate) mod tests {
         let mut p = StrPool::new();
         assert_eq!(
             Endpoint::parse("ring-group", &mut p),
-            (Endpoint::RingGroup, false)
+            (Endpoint::RING_GROUP, false)
         );
         assert_eq!(
             Endpoint::parse("Ring Group", &mut p),
-            (Endpoint::RingGroup, false)
+            (Endpoint::RING_GROUP, false)
         );
-        assert_eq!(Endpoint::parse("", &mut p), (Endpoint::None, false));
+        assert_eq!(Endpoint::parse("", &mut p), (Endpoint::NONE, false));
         let (fax, unknown) = Endpoint::parse("fax", &mut p);
         assert!(unknown);
         assert_eq!(fax.name(&p), "FAX");
-        assert_eq!(Party::parse("callee", &mut p), (Party::Callee, false));
+        assert_eq!(Party::parse("callee", &mut p), (Party::CALLEE, false));
         assert_eq!(normalize(" queue-timeout "), "QUEUE_TIMEOUT");
     }
 }

@@ -125,8 +125,8 @@ fn entries_of_call(
     exits: &[Sym],
 ) -> (Vec<Entry>, Vec<u32>) {
     let kind = match service {
-        Service::Queue => Endpoint::Queue,
-        Service::RingGroup => Endpoint::RingGroup,
+        Service::Queue => Endpoint::QUEUE,
+        Service::RingGroup => Endpoint::RING_GROUP,
     };
     let heads: Vec<u32> = group
         .iter()
@@ -144,7 +144,7 @@ fn entries_of_call(
         let l = &legs[i as usize];
         if l.service_type != kind
             || l.callee == l.service_number
-            || l.callee_endpoint != Endpoint::Extension
+            || l.callee_endpoint != Endpoint::EXTENSION
         {
             continue;
         }
@@ -186,7 +186,7 @@ fn entries_of_call(
         };
         let wait = match &answer {
             Some(a) => a.answered_at - head.started_at,
-            None => head.ended_at - head.started_at,
+            None => head.ended_at() - head.started_at,
         };
         entries.push(Entry {
             call,
@@ -315,7 +315,7 @@ impl Callbacks {
         if let Some((_, leg)) = answered {
             return Fate::Ok { leg };
         }
-        if attempts.is_empty() || attempts.iter().any(|&i| legs[i as usize].ended_at > end) {
+        if attempts.is_empty() || attempts.iter().any(|&i| legs[i as usize].ended_at() > end) {
             Fate::Pending
         } else {
             Fate::Fail

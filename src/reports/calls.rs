@@ -66,7 +66,7 @@ fn user_pairs(
     out: &mut Vec<(Sym, Direction, bool, i64, i64, i64)>,
 ) {
     let first = &legs[group[0] as usize];
-    let originator = (first.caller_endpoint == Endpoint::Extension).then_some(first.caller);
+    let originator = (first.caller_endpoint == Endpoint::EXTENSION).then_some(first.caller);
     if let Some(u) = originator {
         let (mut answered, mut talk) = (false, 0);
         for &i in group {
@@ -91,7 +91,7 @@ fn user_pairs(
     let start = out.len();
     for &i in group {
         let l = &legs[i as usize];
-        if l.callee_endpoint != Endpoint::Extension || Some(l.callee) == originator {
+        if l.callee_endpoint != Endpoint::EXTENSION || Some(l.callee) == originator {
             continue;
         }
         let k = match out[start..].iter().position(|p| p.0 == l.callee) {
@@ -447,9 +447,9 @@ fn leg_row<'a>(
         s(l.call_type),
         Cell::str(call.direction.name()),
         Cell::Time(l.started_at),
-        time(l.rang_at.get()),
-        time(l.answered_at.get()),
-        Cell::Time(l.ended_at),
+        time(l.rang_at()),
+        time(l.answered_at()),
+        Cell::Time(l.ended_at()),
         Cell::Secs(l.ring()),
         Cell::Secs(l.talk()),
         Cell::text(if l.answered() {
@@ -457,7 +457,7 @@ fn leg_row<'a>(
         } else {
             "UNANSWERED"
         }),
-        l.status_code
+        l.status_code()
             .map_or(Cell::Empty, |v| Cell::Int(i64::from(v))),
         s(l.end_reason),
         s(l.extra().reroute_reason),

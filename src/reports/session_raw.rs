@@ -252,7 +252,7 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
     let mut legs_of = agents;
     for (i, l) in ds.legs.iter().enumerate() {
         for (who, ep) in [(l.callee, l.callee_endpoint), (l.caller, l.caller_endpoint)] {
-            if ep == Endpoint::Extension {
+            if ep == Endpoint::EXTENSION {
                 if let Some(v) = legs_of.get_mut(&who) {
                     if v.last() != Some(&(i as u32)) {
                         v.push(i as u32);
@@ -285,7 +285,7 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
             if l.started_at >= s.end {
                 break;
             }
-            let inbound = l.callee == s.agent && l.callee_endpoint == Endpoint::Extension;
+            let inbound = l.callee == s.agent && l.callee_endpoint == Endpoint::EXTENSION;
             let presented = inbound || l.answered();
             if !inbound && !l.answered() {
                 c.manual_no_connect += 1;

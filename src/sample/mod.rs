@@ -167,14 +167,14 @@ mod tests {
         assert!(
             ds.legs
                 .iter()
-                .any(|l| local_date(l.started_at, tz) != local_date(l.ended_at, tz)),
+                .any(|l| local_date(l.started_at, tz) != local_date(l.ended_at(), tz)),
             "a leg across midnight"
         );
         let fall_back = parse_rfc3339("2025-11-02T06:00:00Z").unwrap();
         assert!(
             ds.legs
                 .iter()
-                .any(|l| l.started_at < fall_back && fall_back < l.ended_at),
+                .any(|l| l.started_at < fall_back && fall_back < l.ended_at()),
             "a leg across the DST change"
         );
         let t = Timeline::build(&ds, end);
@@ -199,19 +199,19 @@ mod tests {
         assert!(
             ds.legs
                 .iter()
-                .any(|l| matches!(l.callee_endpoint, Endpoint::Other(_))),
+                .any(|l| l.callee_endpoint.other_sym().is_some()),
             "an unknown endpoint"
         );
         assert!(ds
             .legs
             .iter()
-            .any(|l| l.caller_endpoint == Endpoint::Extension
-                && l.callee_endpoint == Endpoint::Trunk));
+            .any(|l| l.caller_endpoint == Endpoint::EXTENSION
+                && l.callee_endpoint == Endpoint::TRUNK));
         assert!(ds
             .legs
             .iter()
-            .any(|l| l.caller_endpoint == Endpoint::Extension
-                && l.callee_endpoint == Endpoint::Extension));
+            .any(|l| l.caller_endpoint == Endpoint::EXTENSION
+                && l.callee_endpoint == Endpoint::EXTENSION));
 
         let states: BTreeSet<String> = t
             .pieces
