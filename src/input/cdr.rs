@@ -102,33 +102,32 @@ impl Table for Leg {
         let hold_secs = row.int::<u32>(HOLD_SECS)?;
         let end_reason = row.text(END_REASON)?;
         let reroute_reason = row.text(REROUTE_REASON)?;
-        let s = &mut cx.strings;
         let mut leg = Leg::new(0, started_at);
         leg.set_times(ended_at, rang_at, answered_at);
         leg.set_status_code(status_code);
-        leg.caller = s.intern(caller);
-        leg.caller_display_name = row.sym(CALLER_DISPLAY_NAME, s)?;
-        leg.callee = s.intern(callee);
-        leg.callee_display_name = row.sym(CALLEE_DISPLAY_NAME, s)?;
-        leg.service_number = row.sym(SERVICE_NUMBER, s)?;
-        leg.service_name = row.sym(SERVICE_NAME, s)?;
+        leg.caller = cx.intern_in(CALLER, caller);
+        leg.caller_display_name = cx.sym(row, CALLER_DISPLAY_NAME)?;
+        leg.callee = cx.intern_in(CALLEE, callee);
+        leg.callee_display_name = cx.sym(row, CALLEE_DISPLAY_NAME)?;
+        leg.service_number = cx.sym(row, SERVICE_NUMBER)?;
+        leg.service_name = cx.sym(row, SERVICE_NAME)?;
         leg.direction = direction;
-        leg.destination = row.sym(DESTINATION, s)?;
-        leg.did = row.sym(DID, s)?;
-        leg.call_type = row.sym(CALL_TYPE, s)?;
-        leg.inbound_trunk = row.sym(INBOUND_TRUNK, s)?;
+        leg.destination = cx.sym(row, DESTINATION)?;
+        leg.did = cx.sym(row, DID)?;
+        leg.call_type = cx.sym(row, CALL_TYPE)?;
+        leg.inbound_trunk = cx.sym(row, INBOUND_TRUNK)?;
         leg.tenant_id = row.int::<i64>(TENANT_ID)?.into();
         let extra = Extra {
             reroute_reason: Sym::EMPTY,
-            outbound_caller_id: row.sym(OUTBOUND_CALLER_ID, s)?,
-            callback_id: row.sym(CALLBACK_ID, s)?,
-            billing_prefix: row.sym(BILLING_PREFIX, s)?,
+            outbound_caller_id: cx.sym(row, OUTBOUND_CALLER_ID)?,
+            callback_id: cx.sym(row, CALLBACK_ID)?,
+            billing_prefix: cx.sym(row, BILLING_PREFIX)?,
             cost: row.decimal(COST)?,
-            user_data: row.sym(USER_DATA, s)?,
-            outbound_trunk: row.sym(OUTBOUND_TRUNK, s)?,
+            user_data: cx.sym(row, USER_DATA)?,
+            outbound_trunk: cx.sym(row, OUTBOUND_TRUNK)?,
             hold_count: row.int(HOLD_COUNT)?,
             hold_secs,
-            disposition: row.sym(DISPOSITION, s)?,
+            disposition: cx.sym(row, DISPOSITION)?,
             disposition_at: row.ts(DISPOSITION_AT)?.into(),
             disposition_xfer: row.flag(DISPOSITION_XFER)?,
         };
@@ -146,7 +145,7 @@ impl Table for Leg {
             cx.call_ids.push(call_id);
         }
         // Also last: a row that fails must not leave a call without legs in the pool.
-        leg.call = cx.sessions.intern(session).0;
+        leg.call = cx.intern_session(session).0;
         Ok(leg)
     }
 

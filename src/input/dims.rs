@@ -44,15 +44,14 @@ impl Table for Agent {
 
     fn parse(row: &RowView<'_>, _loc: Loc, cx: &mut ParseCx) -> Result<Self, RowIssue> {
         use agent_cols::*;
-        let s = &mut cx.strings;
         Ok(Agent {
-            id: s.intern(row.required(AGENT_ID)?),
-            first_name: row.sym(FIRST_NAME, s)?,
-            last_name: row.sym(LAST_NAME, s)?,
-            username: row.sym(USERNAME, s)?,
-            external_agent_id: row.sym(EXTERNAL_AGENT_ID, s)?,
-            team: row.sym(TEAM, s)?,
-            agent_group_id: row.sym(AGENT_GROUP_ID, s)?,
+            id: cx.intern_in(AGENT_ID, row.required(AGENT_ID)?),
+            first_name: cx.sym(row, FIRST_NAME)?,
+            last_name: cx.sym(row, LAST_NAME)?,
+            username: cx.sym(row, USERNAME)?,
+            external_agent_id: cx.sym(row, EXTERNAL_AGENT_ID)?,
+            team: cx.sym(row, TEAM)?,
+            agent_group_id: cx.sym(row, AGENT_GROUP_ID)?,
         })
     }
 
@@ -84,7 +83,7 @@ impl Table for QueueInfo {
         use queue_cols::*;
         Ok(QueueInfo {
             number: cx.strings.intern(row.required(NUMBER)?),
-            name: row.sym(NAME, &mut cx.strings)?,
+            name: cx.sym(row, NAME)?,
             sla_secs: non_negative(row, SLA_SECS)?,
             short_abandon_secs: non_negative(row, SHORT_ABANDON_SECS)?,
         })
@@ -109,7 +108,7 @@ impl Table for RingGroupInfo {
         use ring_group_cols::*;
         Ok(RingGroupInfo {
             number: cx.strings.intern(row.required(NUMBER)?),
-            name: row.sym(NAME, &mut cx.strings)?,
+            name: cx.sym(row, NAME)?,
         })
     }
 
@@ -142,7 +141,7 @@ impl Table for NotReadyCode {
         };
         Ok(NotReadyCode {
             code: cx.strings.intern(code),
-            label: row.sym(LABEL, &mut cx.strings)?,
+            label: cx.sym(row, LABEL)?,
             category,
         })
     }
@@ -174,14 +173,13 @@ impl Table for AgentSession {
         let login_at = row.required_ts(LOGIN_AT)?;
         let logout_at = row.ts(LOGOUT_AT)?;
         not_before("logout_at", login_at, logout_at)?;
-        let s = &mut cx.strings;
         Ok(AgentSession {
-            id: s.intern(row.required(LOGIN_SESSION_ID)?),
-            agent: s.intern(row.required(AGENT_ID)?),
+            id: cx.intern_in(LOGIN_SESSION_ID, row.required(LOGIN_SESSION_ID)?),
+            agent: cx.intern_in(AGENT_ID, row.required(AGENT_ID)?),
             login_at,
             logout_at,
-            phone: row.sym(PHONE, s)?,
-            dial_group: row.sym(DIAL_GROUP, s)?,
+            phone: cx.sym(row, PHONE)?,
+            dial_group: cx.sym(row, DIAL_GROUP)?,
             origin: Origin::new(cx.file, loc),
         })
     }
@@ -227,19 +225,18 @@ impl Table for StateRow {
                 state.name(&cx.strings)
             ));
         }
-        let s = &mut cx.strings;
         let reason_code = match (state, implied) {
-            (_, Some(code)) => s.intern(code),
-            (State::NotReady, None) => row.sym(REASON_CODE, s)?,
+            (_, Some(code)) => cx.strings.intern(code),
+            (State::NotReady, None) => cx.sym(row, REASON_CODE)?,
             _ => Sym::EMPTY,
         };
         Ok(StateRow {
-            login_session: s.intern(row.required(LOGIN_SESSION_ID)?),
+            login_session: cx.intern_in(LOGIN_SESSION_ID, row.required(LOGIN_SESSION_ID)?),
             session: 0,
-            agent: row.sym(AGENT_ID, s)?,
+            agent: cx.sym(row, AGENT_ID)?,
             state,
             reason_code,
-            call_session: row.sym(SESSION_ID, s)?,
+            call_session: cx.sym(row, SESSION_ID)?,
             start_at,
             end_at: end_at.into(),
             origin: Origin::new(cx.file, loc),
@@ -278,11 +275,10 @@ impl Table for Offhook {
         let start_at = row.required_ts(START_AT)?;
         let end_at = row.ts(END_AT)?;
         not_before("end_at", start_at, end_at)?;
-        let s = &mut cx.strings;
         Ok(Offhook {
-            login_session: s.intern(row.required(LOGIN_SESSION_ID)?),
+            login_session: cx.intern_in(LOGIN_SESSION_ID, row.required(LOGIN_SESSION_ID)?),
             session: 0,
-            agent: row.sym(AGENT_ID, s)?,
+            agent: cx.sym(row, AGENT_ID)?,
             start_at,
             end_at,
             monitoring: row.flag(MONITORING)?,

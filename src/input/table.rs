@@ -2,7 +2,7 @@
 //! columns, parsing one row, and moving its symbols into the dataset's pools.
 
 use crate::error::Loc;
-use crate::input::rows::{RowIssue, RowView};
+use crate::input::rows::{FieldError, RowIssue, RowView};
 use crate::model::pool::{StrPool, Sym};
 use crate::model::quality::Quality;
 
@@ -37,7 +37,14 @@ pub struct ParseCx {
     pub quality: Quality,
     /// The file's index in `Dataset::files`.
     pub file: u32,
+    /// Each column's symbol in the previous row (see `intern_in`).
+    recent: [Sym; RECENT_COLUMNS],
+    /// The previous row's CDR session.
+    recent_session: Option<Sym>,
 }
+
+/// Columns with a remembered previous value; later ones are interned without.
+const RECENT_COLUMNS: usize = 48;
 
 impl ParseCx {
     /// A context for file number `file`.
@@ -49,7 +56,45 @@ impl ParseCx {
             keep_call_ids: true,
             quality: Quality::default(),
             file,
+            recent: [Sym::EMPTY; RECENT_COLUMNS],
+            recent_session: None,
         }
+    }
+
+    /// Interns `text`, read in column `col`. Rows repeat their predecessor's cells (the legs of
+    /// a call share caller, trunk and service; states share their session), so the previous
+    /// row's value is compared first: a hit skips hashing and a probe of a large table.
+    pub fn intern_in(&mut self, col: usize, text: &str) -> Sym {
+        if let Some(&last) = self.recent.get(col) {
+            if self.strings.get(last) == text {
+                return last;
+            }
+        }
+        let sym = self.strings.intern(text);
+        if let Some(slot) = self.recent.get_mut(col) {
+            *slot = sym;
+        }
+        sym
+    }
+
+    /// The symbol of column `col`'s cell (`Sym::EMPTY` when empty), as `intern_in`.
+    pub fn sym(&mut self, row: &RowView<'_>, col: usize) -> Result<Sym, FieldError> {
+        Ok(match row.text(col)? {
+            Some(t) => self.intern_in(col, t),
+            None => Sym::EMPTY,
+        })
+    }
+
+    /// Interns a CDR session id (consecutive legs of a call share it).
+    pub fn intern_session(&mut self, id: &str) -> Sym {
+        if let Some(last) = self.recent_session {
+            if self.sessions.get(last) == id {
+                return last;
+            }
+        }
+        let sym = self.sessions.intern(id);
+        self.recent_session = Some(sym);
+        sym
     }
 
     /// Interns an enumeration-like value normalised (upper case, `_`), without allocating when
