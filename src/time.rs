@@ -65,6 +65,33 @@ pub fn format_rfc3339(ts: Ts, tz: Tz) -> String {
 
 /// The zone's UTC offset at an instant, in seconds.
 pub fn offset_secs(ts: Ts, tz: Tz) -> i32 {
+    let hour = ts.div_euclid(3600);
+    if let Some((zone, h, off)) = LAST_HOUR.get() {
+        if zone == tz && h == hour {
+            return off;
+        }
+    }
+    let (first, last) = (
+        lookup_offset(hour * 3600, tz),
+        lookup_offset(hour * 3600 + 3599, tz),
+    );
+    if first != last {
+        // A transition inside this hour: no shortcut.
+        return lookup_offset(ts, tz);
+    }
+    LAST_HOUR.set(Some((tz, hour, first)));
+    first
+}
+
+thread_local! {
+    /// The zone offset of the last UTC hour looked up on this thread, when the offset is the
+    /// same at both ends of the hour (zones change offset at most once in any hour). Report
+    /// rows print timestamps in runs close in time, and the tz database lookup costs more than
+    /// the formatting.
+    static LAST_HOUR: std::cell::Cell<Option<(Tz, i64, i32)>> = const { std::cell::Cell::new(None) };
+}
+
+fn lookup_offset(ts: Ts, tz: Tz) -> i32 {
     use chrono::Offset;
     zoned(ts, tz).offset().fix().local_minus_utc()
 }
@@ -89,28 +116,28 @@ pub fn push_rfc3339(ts: Ts, tz: Tz, out: &mut String) {
         out.push_str(&zoned(ts, tz).format("%Y-%m-%dT%H:%M:%S%:z").to_string());
         return;
     }
-    let two = |out: &mut String, v: i64| {
-        out.push((b'0' + (v / 10) as u8) as char);
-        out.push((b'0' + (v % 10) as u8) as char);
+    // `YYYY-MM-DDTHH:MM:SS+HH:MM`, written into a buffer and appended at once.
+    let mut buf = *b"0000-00-00T00:00:00+00:00";
+    let mut two = |at: usize, v: i64| {
+        buf[at] = b'0' + (v / 10) as u8;
+        buf[at + 1] = b'0' + (v % 10) as u8;
     };
-    two(out, year / 100);
-    two(out, year % 100);
-    out.push('-');
-    two(out, month);
-    out.push('-');
-    two(out, day);
-    out.push('T');
-    two(out, secs / 3600);
-    out.push(':');
-    two(out, secs % 3600 / 60);
-    out.push(':');
-    two(out, secs % 60);
-    out.push(if off < 0 { '-' } else { '+' });
+    two(0, year / 100);
+    two(2, year % 100);
+    two(5, month);
+    two(8, day);
+    two(11, secs / 3600);
+    two(14, secs % 3600 / 60);
+    two(17, secs % 60);
     // Historic local mean times have seconds in their offsets: rounded to the minute, as chrono.
     let minutes = (i64::from(off.unsigned_abs()) + 30) / 60;
-    two(out, minutes / 60);
-    out.push(':');
-    two(out, minutes % 60);
+    two(20, minutes / 60);
+    two(23, minutes % 60);
+    if off < 0 {
+        buf[19] = b'-';
+    }
+    // Only ASCII digits and separators were written.
+    out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
 }
 
 /// The local calendar date of an instant.
@@ -166,6 +193,45 @@ pub fn overlap(a0: Ts, a1: Ts, b0: Ts, b1: Ts) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The per-hour offset shortcut agrees with the tz database at every quarter hour of a
+    /// year in zones with DST, half-hour DST (Lord Howe) and no DST, visited in an order that
+    /// jumps between zones and back in time.
+    #[test]
+    fn cached_offsets_agree_with_the_database() {
+        let zones: Vec<Tz> = [
+            "America/New_York",
+            "Australia/Lord_Howe",
+            "Asia/Kathmandu",
+            "Europe/London",
+        ]
+        .iter()
+        .map(|z| z.parse().unwrap())
+        .collect();
+        let start = 1_735_689_600; // 2025-01-01T00:00:00Z
+        for step in 0..(366 * 96) {
+            let ts = start + step * 900 + (step % 7) * 60;
+            for &tz in &zones {
+                assert_eq!(offset_secs(ts, tz), lookup_offset(ts, tz), "{tz} at {ts}");
+                let back = ts - 86_400 * (step % 3);
+                assert_eq!(
+                    offset_secs(back, tz),
+                    lookup_offset(back, tz),
+                    "{tz} at {back}"
+                );
+            }
+        }
+        let ny: Tz = "America/New_York".parse().unwrap();
+        // The fall-back second: 05:59:59Z is still EDT, 06:00:00Z is EST.
+        assert_eq!(
+            format_rfc3339(1_762_063_199, ny),
+            "2025-11-02T01:59:59-04:00"
+        );
+        assert_eq!(
+            format_rfc3339(1_762_063_200, ny),
+            "2025-11-02T01:00:00-05:00"
+        );
+    }
 
     #[test]
     fn cells_read_unix_seconds_and_rfc3339() {
