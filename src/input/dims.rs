@@ -233,7 +233,6 @@ impl Table for StateRow {
         Ok(StateRow {
             login_session: cx.intern_in(LOGIN_SESSION_ID, row.required(LOGIN_SESSION_ID)?),
             session: 0,
-            agent: cx.sym(row, AGENT_ID)?,
             state,
             reason_code,
             call_session: cx.sym(row, SESSION_ID)?,
@@ -246,7 +245,6 @@ impl Table for StateRow {
     fn remap(&mut self, m: &[Sym], _: &[Sym]) {
         for f in [
             &mut self.login_session,
-            &mut self.agent,
             &mut self.reason_code,
             &mut self.call_session,
         ] {
@@ -278,7 +276,6 @@ impl Table for Offhook {
         Ok(Offhook {
             login_session: cx.intern_in(LOGIN_SESSION_ID, row.required(LOGIN_SESSION_ID)?),
             session: 0,
-            agent: cx.sym(row, AGENT_ID)?,
             start_at,
             end_at,
             monitoring: row.flag(MONITORING)?,
@@ -288,6 +285,5 @@ impl Table for Offhook {
 
     fn remap(&mut self, m: &[Sym], _: &[Sym]) {
         self.login_session = m[self.login_session.index()];
-        self.agent = m[self.agent.index()];
     }
 }

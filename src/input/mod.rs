@@ -283,23 +283,21 @@ fn describe(ds: &Dataset, origin: Origin) -> String {
     format!("{path}{}", origin.loc())
 }
 
-/// Ties rows to their login session (index and agent), dropping rows of unknown sessions with
-/// a warning. `fields` gives a row's session id and the two fields to set.
+/// Ties rows to their login session (by index), dropping rows of unknown sessions with a
+/// warning. `fields` gives a row's session id and the index to set.
 fn attach<T>(
     rows: &mut Vec<T>,
     table: &str,
     index: &HashMap<Sym, u32>,
-    sessions: &[AgentSession],
     quality: &mut Quality,
-    fields: impl Fn(&mut T) -> (&Sym, &mut u32, &mut Sym),
+    fields: impl Fn(&mut T) -> (&Sym, &mut u32),
 ) {
     let before = rows.len();
     rows.retain_mut(|r| {
-        let (id, session, agent) = fields(r);
+        let (id, session) = fields(r);
         match index.get(id) {
             Some(&k) => {
                 *session = k;
-                *agent = sessions[k as usize].agent;
                 true
             }
             None => false,
@@ -356,14 +354,9 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
     let sessions = kept;
 
     if let Some(mut states) = ds.agent_states.take() {
-        attach(
-            &mut states,
-            "agent_states",
-            &index,
-            &sessions,
-            &mut ds.quality,
-            |r| (&r.login_session, &mut r.session, &mut r.agent),
-        );
+        attach(&mut states, "agent_states", &index, &mut ds.quality, |r| {
+            (&r.login_session, &mut r.session)
+        });
         // The origin (file, line) is unique, so the unstable sort gives one order, without the
         // stable sort's buffer of half the rows.
         states.sort_unstable_by_key(|r| (r.session, r.start_at, r.origin));
@@ -408,14 +401,9 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
     }
 
     if let Some(mut segs) = ds.offhook.take() {
-        attach(
-            &mut segs,
-            "offhook",
-            &index,
-            &sessions,
-            &mut ds.quality,
-            |r| (&r.login_session, &mut r.session, &mut r.agent),
-        );
+        attach(&mut segs, "offhook", &index, &mut ds.quality, |r| {
+            (&r.login_session, &mut r.session)
+        });
         segs.sort_unstable_by_key(|r| (r.session, r.start_at, r.origin));
         ds.offhook = Some(segs);
     }

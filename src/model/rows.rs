@@ -163,36 +163,40 @@ impl State {
 }
 
 /// Where a row came from, for errors found after reading (overlapping intervals).
-/// Kept in 12 bytes: a million and a half state rows carry one.
+/// Kept in 8 bytes: a month's millions of state rows carry one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Origin {
     /// Index into the dataset's list of files.
     pub file: u32,
-    /// The line, or the record of a JSON array.
+    /// The line, or with `RECORD` set the record of a JSON array (a file is one or the other,
+    /// so the order within a file is the reading order either way).
     n: u32,
-    record: bool,
 }
+
+/// The bit of `Origin::n` that marks a JSON record number.
+const RECORD: u32 = 1 << 31;
 
 impl Origin {
     /// Where a row was read.
     pub fn new(file: u32, loc: Loc) -> Origin {
-        let (n, record) = match loc {
-            Loc::Line(n) => (n, false),
-            Loc::Record(n) => (n, true),
+        let (n, flag) = match loc {
+            Loc::Line(n) => (n, 0),
+            Loc::Record(n) => (n, RECORD),
         };
+        // Past two billion lines the number saturates (errors then name the file only roughly).
         Origin {
             file,
-            n: u32::try_from(n).unwrap_or(u32::MAX),
-            record,
+            n: u32::try_from(n).unwrap_or(u32::MAX).min(RECORD - 1) | flag,
         }
     }
 
     /// The line or record.
     pub fn loc(self) -> Loc {
-        if self.record {
-            Loc::Record(u64::from(self.n))
+        let n = u64::from(self.n & !RECORD);
+        if self.n & RECORD != 0 {
+            Loc::Record(n)
         } else {
-            Loc::Line(u64::from(self.n))
+            Loc::Line(n)
         }
     }
 }
@@ -221,10 +225,9 @@ pub struct AgentSession {
 pub struct StateRow {
     /// `login_session_id`.
     pub login_session: Sym,
-    /// Index of the login session in `Dataset::agent_sessions`, set once the dataset is read.
+    /// Index of the login session in `Dataset::agent_sessions`, set once the dataset is read
+    /// (the row's `agent_id` is the session's: the session's agent is the one used).
     pub session: u32,
-    /// `agent_id` (replaced by the session's agent).
-    pub agent: Sym,
     /// `state`.
     pub state: State,
     /// `reason_code` (NOT_READY only), as written.
@@ -244,10 +247,9 @@ pub struct StateRow {
 pub struct Offhook {
     /// `login_session_id`.
     pub login_session: Sym,
-    /// Index of the login session in `Dataset::agent_sessions`, set once the dataset is read.
+    /// Index of the login session in `Dataset::agent_sessions`, set once the dataset is read
+    /// (its agent is the session's).
     pub session: u32,
-    /// `agent_id`.
-    pub agent: Sym,
     /// `start_at`.
     pub start_at: Ts,
     /// `end_at`; `None` ends with the session.
@@ -261,6 +263,17 @@ pub struct Offhook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A month holds millions of state rows, read before the timelines replace them.
+    #[test]
+    fn state_rows_stay_compact() {
+        assert_eq!(std::mem::size_of::<Origin>(), 8);
+        assert_eq!(std::mem::size_of::<StateRow>(), 48);
+        let o = Origin::new(3, Loc::Record(7));
+        assert_eq!((o.file, o.loc()), (3, Loc::Record(7)));
+        assert_eq!(Origin::new(0, Loc::Line(9)).loc(), Loc::Line(9));
+        assert!(Origin::new(0, Loc::Line(9)) < Origin::new(0, Loc::Line(10)));
+    }
 
     #[test]
     fn state_synonyms() {
