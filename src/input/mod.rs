@@ -136,7 +136,8 @@ fn parse_files<T: Table>(
 
 /// Parses and merges a table of many files a window at a time, so only a window of parsed
 /// batches waits for merging, not the whole table beside its merged copy (daily CDR files over
-/// a month would otherwise be held twice).
+/// a month would otherwise be held twice). Window k is merged while window k + 1 is parsed: the
+/// merge (one thread, it owns the pools) overlaps the parsing instead of stopping it.
 fn load_windowed<T: Table>(
     ds: &mut Dataset,
     found: &Option<Found>,
@@ -146,19 +147,32 @@ fn load_windowed<T: Table>(
         return Ok(None);
     };
     let window = rayon::current_num_threads().max(1) * 2;
+    let total = found.files.len();
     let mut out = Vec::new();
-    for (w, files) in found.files.chunks(window).enumerate() {
-        let base = found.base + (w * window) as u32;
-        let batches = parse_files::<T>(files, base, opts);
+    // The parsed window waiting for its merge, and how many files it completes.
+    let mut pending: Option<(Vec<Result<Batch<T>>>, usize)> = None;
+    let mut merge = |ds: &mut Dataset, (batches, done): (Vec<Result<Batch<T>>>, usize)| {
         // Room for the whole table as projected from the files read so far: the vector grows
         // a few times by about the right amount instead of doubling past it.
-        let done = w * window + files.len();
         let rows: usize = batches.iter().flatten().map(|b| b.rows.len()).sum();
-        let projected = (out.len() + rows) * found.files.len() / done;
+        let projected = (out.len() + rows) * total / done;
         if projected > out.capacity() && !out.is_empty() {
             out.reserve_exact(projected - out.len());
         }
-        merge_into(ds, batches, &mut out)?;
+        merge_into(ds, batches, &mut out)
+    };
+    for (w, files) in found.files.chunks(window).enumerate() {
+        let base = found.base + (w * window) as u32;
+        let (merged, parsed) = rayon::join(
+            || pending.take().map(|p| merge(ds, p)).transpose(),
+            || parse_files::<T>(files, base, opts),
+        );
+        // Window k's errors come before window k + 1's: the first error in file order wins.
+        merged?;
+        pending = Some((parsed, w * window + files.len()));
+    }
+    if let Some(p) = pending {
+        merge(ds, p)?;
     }
     out.shrink_to_fit();
     Ok(Some(out))
