@@ -112,6 +112,9 @@ pub struct World {
     pub groups: Vec<GroupDef>,
     /// Shifts per agent, in time order.
     pub shifts: Vec<Vec<Shift>>,
+    /// Per agent, the shifts without their breaks: the times the agent can take calls, in
+    /// order (what `next_free` searches; the simulation asks millions of times).
+    free: Vec<Vec<(Ts, Ts)>>,
     /// Local days: (date, start, end).
     pub days: Vec<(NaiveDate, Ts, Ts)>,
     /// The end of the dataset: nothing starts at or after it; sessions open then stay open.
@@ -239,7 +242,7 @@ impl World {
             let t = NaiveTime::from_hms_opt(h, m, 0).expect("valid wall time");
             resolve_local(date.and_time(t), c.tz) + jitter
         };
-        let shifts = (0..n_agents)
+        let shifts: Vec<Vec<Shift>> = (0..n_agents)
             .map(|i| {
                 let mut list = Vec::new();
                 for &(date, _, _) in &days {
@@ -275,11 +278,13 @@ impl World {
                 list
             })
             .collect();
+        let free = shifts.iter().map(|list| free_times(list)).collect();
         World {
             agents,
             queues,
             groups,
             shifts,
+            free,
             days,
             end,
         }
@@ -288,21 +293,32 @@ impl World {
     /// The earliest instant at or after `t` when the agent is logged in, not on a planned
     /// break and not busy before `busy_until`; `None` when no shift is left.
     pub fn next_free(&self, agent: usize, t: Ts, busy_until: Ts) -> Option<Ts> {
-        let shifts = &self.shifts[agent];
-        let mut t = t.max(busy_until);
-        let mut k = shifts.partition_point(|s| s.end <= t);
-        while k < shifts.len() {
-            let s = &shifts[k];
-            t = t.max(s.start);
-            if let Some(b) = s.breaks.iter().find(|b| b.start <= t && t < b.end) {
-                t = b.end;
-                continue;
-            }
-            if t < s.end {
-                return Some(t);
-            }
-            k += 1;
-        }
-        None
+        let t = t.max(busy_until);
+        let free = &self.free[agent];
+        let k = free.partition_point(|&(_, end)| end <= t);
+        free.get(k).map(|&(start, _)| t.max(start))
     }
+}
+
+/// The shifts minus their breaks, as ordered, non-empty intervals.
+fn free_times(shifts: &[Shift]) -> Vec<(Ts, Ts)> {
+    let mut out = Vec::new();
+    for s in shifts {
+        let mut breaks: Vec<(Ts, Ts)> = s.breaks.iter().map(|b| (b.start, b.end)).collect();
+        breaks.sort_unstable();
+        let mut cursor = s.start;
+        for (b_start, b_end) in breaks {
+            if b_start > cursor {
+                let until = b_start.min(s.end);
+                if cursor < until {
+                    out.push((cursor, until));
+                }
+            }
+            cursor = cursor.max(b_end);
+        }
+        if cursor < s.end {
+            out.push((cursor, s.end));
+        }
+    }
+    out
 }

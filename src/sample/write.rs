@@ -248,18 +248,21 @@ fn cdr_row(l: &LegRow) -> Vec<Val<'_>> {
     ]
 }
 
-/// Writes every table in the configured layout, replacing earlier sample tables in `out`.
+/// Writes every table in the configured layout, replacing earlier sample tables in `out`. The
+/// CDR and the other tables are written at once, each file by one thread (so in one order).
 pub fn write(w: &World, g: &Generated, c: &SampleConfig) -> Result<()> {
     let out = &c.out;
     fs::create_dir_all(out).map_err(io_err(out))?;
     clear_tables(out)?;
-    let p = |name: &str| -> PathBuf { out.join(name) };
-    let unix = TsForm::Unix;
-    let rfc = TsForm::Rfc3339(c.tz);
-    let flat = c.layout == Layout::Flat;
+    let (cdr, rest) = rayon::join(|| write_cdr(g, c), || write_dims(w, g, c));
+    cdr.and(rest)
+}
 
-    // cdr
-    if flat {
+/// The `cdr` table: one file, or a file per local day in the mixed layout.
+fn write_cdr(g: &Generated, c: &SampleConfig) -> Result<()> {
+    let p = |name: &str| -> PathBuf { c.out.join(name) };
+    let (unix, rfc) = (TsForm::Unix, TsForm::Rfc3339(c.tz));
+    if c.layout == Layout::Flat {
         write_csv(
             &p("cdr.csv"),
             false,
@@ -294,6 +297,14 @@ pub fn write(w: &World, g: &Generated, c: &SampleConfig) -> Result<()> {
             day_index += 1;
         }
     }
+    Ok(())
+}
+
+/// Every table but the CDR.
+fn write_dims(w: &World, g: &Generated, c: &SampleConfig) -> Result<()> {
+    let p = |name: &str| -> PathBuf { c.out.join(name) };
+    let (unix, rfc) = (TsForm::Unix, TsForm::Rfc3339(c.tz));
+    let flat = c.layout == Layout::Flat;
 
     // agents
     let agent_header = [
