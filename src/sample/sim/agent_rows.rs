@@ -10,6 +10,10 @@ impl Sim<'_> {
         let w = self.w;
         let mut next_id = 5_000_000_000u64;
         let mut out = std::mem::take(&mut self.out);
+        // A state row per activity, plus a few per shift (gaps, breaks, the last READY).
+        let acts: usize = self.acts.iter().map(Vec::len).sum();
+        let shifts: usize = w.shifts.iter().map(Vec::len).sum();
+        out.states.reserve(acts + shifts * 8);
         for agent in 0..w.agents.len() {
             let acts = std::mem::take(&mut self.acts[agent]);
             let shifts = &w.shifts[agent];
