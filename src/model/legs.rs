@@ -16,8 +16,8 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
-/// An optional 64-bit value in 8 bytes (`i64::MIN` is "absent"), for the leg's optional
-/// timestamps and tenant: a million legs hold four of them.
+/// An optional 64-bit value in 8 bytes (`i64::MIN` is "absent"), for a leg's tenant and
+/// disposition time and a state row's end (an `Option<i64>` takes 16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Opt64(i64);
 
