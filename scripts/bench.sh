@@ -5,6 +5,8 @@
 #   (a) raw  — every CDR file read with one reused csv::ByteRecord, nothing else;
 #   (b) run  — `pbx-report run` of a job file scheduling all 13 report types over the whole period;
 #   (c) run1 — the same with RAYON_NUM_THREADS=1;
+#   and, to check they are not slower than the run: validate (reading and checking the dataset)
+#   and sample (generating that dataset again);
 # and prints wall time, CPU time, peak RSS and legs per second, and the ratio (b)/(a).
 #
 #   bash scripts/bench.sh [--quick]      (--quick: the 1M-leg datasets only)
@@ -36,7 +38,7 @@ measure() {
     END { m=int((n+1)/2); printf "%s %s %s %s\n", label, wall[m], cpu[m], rss[m] }'
 }
 
-printf '%-10s %-6s %-5s %9s %9s %10s %12s %8s\n' dataset layout case wall_s cpu_s rss_mib legs_per_s ratio
+printf '%-10s %-6s %-8s %9s %9s %10s %12s %8s\n' dataset layout case wall_s cpu_s rss_mib legs_per_s ratio
 for days in $sizes; do
   for layout in flat split; do
     data="$dir/d${days}-$layout"
@@ -60,10 +62,12 @@ for days in $sizes; do
     a=$(measure raw "$raw" "$data")
     b=$(measure run "$bin" run --jobs "$jobs" --data "$data" --out "$dir/out" --now "$to")
     c=$(measure run1 env RAYON_NUM_THREADS=1 "$bin" run --jobs "$jobs" --data "$data" --out "$dir/out" --now "$to")
+    v=$(measure validate "$bin" validate --data "$data")
+    s=$(measure sample "$bin" sample --out "$dir/out" --days "$days" --calls-per-day 10000 --start 2025-09-01 --layout "$sample_layout")
     raw_wall=$(echo "$a" | awk '{print $2}')
-    for line in "$a" "$b" "$c"; do
+    for line in "$a" "$b" "$c" "$v" "$s"; do
       echo "$line" | awk -v d="${legs}legs/${days}d" -v l="$layout" -v legs="$legs" -v raw="$raw_wall" '
-        { printf "%-10s %-6s %-5s %9.2f %9.2f %10.0f %12.0f %8.2f\n", d, l, $1, $2, $3, $4/1024, legs/$2, $2/raw }'
+        { printf "%-10s %-6s %-8s %9.2f %9.2f %10.0f %12.0f %8.2f\n", d, l, $1, $2, $3, $4/1024, legs/$2, $2/raw }'
     done
   done
 done

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::config::{Layout, SampleConfig};
 use crate::error::{Error, Result};
-use crate::sample::sim::{Generated, LegRow};
+use crate::sample::sim::{Generated, LegRow, Rare};
 use crate::sample::world::World;
 use crate::time::{format_rfc3339, local_date, Ts};
 
@@ -203,6 +203,7 @@ const CDR_HEADER: [&str; 35] = [
 ];
 
 fn cdr_row(l: &LegRow) -> Vec<Val<'_>> {
+    let r = l.rare.as_deref().unwrap_or(&Rare::NONE);
     let opt = |v: Option<i64>| v.map_or(Val::S(""), Val::I);
     let destination = if l.callee_ep == "EXTENSION" {
         format!("sip:{}@10.0.0.20:5060", l.callee)
@@ -227,24 +228,24 @@ fn cdr_row(l: &LegRow) -> Vec<Val<'_>> {
         Val::T(Some(l.ended)),
         Val::S(l.direction),
         Val::S(l.end_reason),
-        Val::S(l.reroute),
+        Val::S(r.reroute),
         Val::I(i64::from(l.status_code)),
         Val::O(destination),
-        Val::S(l.outbound_caller_id),
+        Val::S(r.outbound_caller_id),
         Val::S(l.did),
         Val::S(l.call_type),
-        opt(l.callback_id.map(|c| c as i64)),
-        Val::S(l.billing_prefix),
-        l.cost.map_or(Val::S(""), |c| Val::O(money(c))),
-        Val::S(l.user_data),
+        opt(r.callback_id.map(|c| c as i64)),
+        Val::S(r.billing_prefix),
+        r.cost.map_or(Val::S(""), |c| Val::O(money(c))),
+        Val::S(r.user_data),
         Val::S(l.inbound_trunk),
-        Val::S(l.outbound_trunk),
+        Val::S(r.outbound_trunk),
         Val::I(i64::from(l.tenant)),
-        opt(l.hold.map(|h| i64::from(h.0))),
-        opt(l.hold.map(|h| i64::from(h.1))),
-        Val::S(l.disposition),
-        Val::T(l.disposition_at),
-        Val::I(i64::from(l.xfer)),
+        opt(r.hold.map(|h| i64::from(h.0))),
+        opt(r.hold.map(|h| i64::from(h.1))),
+        Val::S(r.disposition),
+        Val::T(r.disposition_at),
+        Val::I(i64::from(r.xfer)),
     ]
 }
 

@@ -35,21 +35,53 @@ pub struct LegRow {
     pub ended: Ts,
     pub direction: &'static str,
     pub end_reason: &'static str,
-    pub reroute: &'static str,
+
     pub status_code: u16,
     pub did: &'static str,
-    pub outbound_caller_id: &'static str,
     pub inbound_trunk: &'static str,
+    pub tenant: u32,
+    /// The cells few legs fill, when any is (see `LegRow::rare`).
+    pub rare: Option<Box<Rare>>,
+}
+
+/// The CDR cells few generated legs fill, boxed aside: a month holds a million legs.
+#[derive(Debug, Clone, Default)]
+pub struct Rare {
+    pub reroute: &'static str,
+    pub outbound_caller_id: &'static str,
     pub outbound_trunk: &'static str,
     pub callback_id: Option<u64>,
     pub billing_prefix: &'static str,
     pub cost: Option<i64>,
     pub user_data: &'static str,
-    pub tenant: u32,
     pub hold: Option<(u32, u32)>,
     pub disposition: &'static str,
     pub disposition_at: Option<Ts>,
     pub xfer: bool,
+}
+
+impl Rare {
+    /// Every cell empty.
+    pub const NONE: Rare = Rare {
+        reroute: "",
+        outbound_caller_id: "",
+        outbound_trunk: "",
+        callback_id: None,
+        billing_prefix: "",
+        cost: None,
+        user_data: "",
+        hold: None,
+        disposition: "",
+        disposition_at: None,
+        xfer: false,
+    };
+}
+
+impl LegRow {
+    /// The rare cells, to set one.
+    pub fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
 }
 
 /// A login session as generated.
@@ -259,21 +291,11 @@ impl Sim<'_> {
             ended,
             direction: "NONE",
             end_reason: "",
-            reroute: "",
             status_code: 200,
             did: "",
-            outbound_caller_id: "",
             inbound_trunk: "",
-            outbound_trunk: "",
-            callback_id: None,
-            billing_prefix: "",
-            cost: None,
-            user_data: "",
             tenant: 1,
-            hold: None,
-            disposition: "",
-            disposition_at: None,
-            xfer: false,
+            rare: None,
         }
     }
 
@@ -416,9 +438,9 @@ impl Sim<'_> {
         self.by_agent(&mut l, agent);
         l.callee = callee;
         l.callee_ep = "TRUNK";
-        l.outbound_trunk = TRUNK_OUT;
-        l.outbound_caller_id = MAIN_DID;
-        l.billing_prefix = "001";
+        l.rare().outbound_trunk = TRUNK_OUT;
+        l.rare().outbound_caller_id = MAIN_DID;
+        l.rare().billing_prefix = "001";
         if self.rng.chance(answer_per_mille) {
             let a = t + self.rng.range(5, 25);
             let talk = self.rng.skewed(20, 900);
@@ -430,7 +452,7 @@ impl Sim<'_> {
                 "CALLEE_DISCONNECTED"
             };
             // 0.01 to connect plus 0.00021 a second, kept exact.
-            l.cost = Some(10_000_000 + talk * 210_000);
+            l.rare().cost = Some(10_000_000 + talk * 210_000);
         } else {
             l.ended = t + self.rng.range(15, 45);
             l.status_code = *self.rng.pick(&[480, 486, 404]);
@@ -536,7 +558,7 @@ impl Sim<'_> {
         };
         let session = self.new_session();
         let mut l = self.outbound_leg(session, agent, at.customer.clone(), t, 500);
-        l.callback_id = Some(at.id);
+        l.rare().callback_id = Some(at.id);
         l.call_type = "queue_callback_call";
         let (end, ok) = (l.ended, l.answered.is_some());
         let mut legs = Vec::new();

@@ -112,7 +112,7 @@ impl<'w> Sim<'w> {
                 // Sent back into the queue: a re-entry.
                 let last = legs.len() - 1;
                 legs[last].end_reason = "BLIND_TRANSFER_COMPLETED";
-                legs[last].xfer = true;
+                legs[last].rare().xfer = true;
                 self.queue_entry(legs, session, customer, q, end, depth + 1);
             } else if self.rng.chance(50) {
                 self.transfer(legs, session, customer, agent, end);
@@ -125,7 +125,7 @@ impl<'w> Sim<'w> {
             Stop::Callback => {
                 self.next_callback += 1;
                 let id = self.next_callback;
-                legs[idx].callback_id = Some(id);
+                legs[idx].rare().callback_id = Some(id);
                 legs[idx].end_reason = "CALLER_DISCONNECTED";
                 if !self.rng.chance(150) {
                     let at = deadline + self.rng.range(300, 5400);
@@ -139,7 +139,7 @@ impl<'w> Sim<'w> {
                 }
             }
             Stop::Exit | Stop::Block => {
-                legs[idx].reroute = if stop == Stop::Exit {
+                legs[idx].rare().reroute = if stop == Stop::Exit {
                     "QUEUE_EXIT"
                 } else if self.rng.chance(500) {
                     "capacity-blocked"
@@ -151,12 +151,12 @@ impl<'w> Sim<'w> {
             }
             Stop::Limit => match qd.overflow_to {
                 Some(next) => {
-                    legs[idx].reroute = "OVERFLOW";
+                    legs[idx].rare().reroute = "OVERFLOW";
                     legs[idx].end_reason = "REDIRECTED";
                     self.queue_entry(legs, session, customer, next, deadline, depth + 1);
                 }
                 None => {
-                    legs[idx].reroute = if self.rng.chance(500) {
+                    legs[idx].rare().reroute = if self.rng.chance(500) {
                         "queue-timeout"
                     } else {
                         "QUEUE_TIMEOUT"
@@ -250,15 +250,15 @@ impl<'w> Sim<'w> {
                                 "CALLEE_DISCONNECTED"
                             };
                             if self.rng.chance(150) {
-                                l.hold = Some((
+                                l.rare().hold = Some((
                                     self.rng.range(1, 2) as u32,
                                     self.rng.range(10, 90) as u32,
                                 ));
                             }
                             if s.queue_call && self.rng.chance(700) {
-                                l.disposition =
+                                l.rare().disposition =
                                     *self.rng.pick(&["SALE", "INFO", "COMPLAINT", "FOLLOW_UP"]);
-                                l.disposition_at = Some(end + self.rng.range(3, 40));
+                                l.rare().disposition_at = Some(end + self.rng.range(3, 40));
                             }
                         } else {
                             l.end_reason = if self.rng.chance(200) {
@@ -322,7 +322,7 @@ impl<'w> Sim<'w> {
         };
         let last = legs.len() - 1;
         legs[last].end_reason = "ATTENDED_TRANSFER_COMPLETED";
-        legs[last].xfer = true;
+        legs[last].rare().xfer = true;
         let a = t + self.rng.range(2, 8);
         let end = a + self.rng.skewed(20, 400);
         let mut l = Sim::inbound(session, customer, t, end, MAIN_DID);
