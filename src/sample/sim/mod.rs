@@ -175,6 +175,8 @@ struct Sim<'w> {
     w: &'w World,
     rng: Rng,
     busy: Vec<Ts>,
+    /// Where each agent's last free-time search ended (see `World::next_free`).
+    cursors: Vec<std::cell::Cell<u32>>,
     last_end: Vec<Ts>,
     acts: Vec<Vec<Act>>,
     out: Generated,
@@ -228,6 +230,7 @@ pub fn simulate(w: &World, c: &SampleConfig) -> Generated {
         w,
         rng,
         busy: vec![i64::MIN; n],
+        cursors: vec![std::cell::Cell::new(0); n],
         last_end: vec![i64::MIN; n],
         acts: vec![Vec::new(); n],
         out: Generated::default(),
@@ -344,7 +347,13 @@ impl Sim<'_> {
 
     fn free_at(&self, agent: usize, t: Ts) -> bool {
         // Most agents are busy at any instant: answer that before searching their shifts.
-        self.busy[agent] <= t && self.w.next_free(agent, t, self.busy[agent]) == Some(t)
+        self.busy[agent] <= t && self.next_free(agent, t) == Some(t)
+    }
+
+    /// `World::next_free` for the agent, from where their last search ended.
+    fn next_free(&self, agent: usize, t: Ts) -> Option<Ts> {
+        self.w
+            .next_free(agent, t, self.busy[agent], &self.cursors[agent])
     }
 
     fn pick_free(&mut self, t: Ts, tries: u32) -> Option<usize> {
@@ -547,10 +556,7 @@ impl Sim<'_> {
             .filter(|&a| self.free_at(a, t))
             .min_by_key(|&a| (self.last_end[a], a));
         let Some(agent) = agent else {
-            let next = members
-                .iter()
-                .filter_map(|&a| w.next_free(a, t, self.busy[a]))
-                .min();
+            let next = members.iter().filter_map(|&a| self.next_free(a, t)).min();
             if let Some(n) = next.filter(|&n| n < t + 4 * 3600) {
                 self.attempts.push(Reverse((n, at)));
             }

@@ -191,11 +191,7 @@ impl<'w> Sim<'w> {
                 .filter(|&a| self.free_at(a, t))
                 .collect();
             if free.is_empty() {
-                let next = s
-                    .members
-                    .iter()
-                    .filter_map(|&a| self.w.next_free(a, t, self.busy[a]))
-                    .min();
+                let next = s.members.iter().filter_map(|&a| self.next_free(a, t)).min();
                 match next {
                     Some(n) if n < deadline => {
                         t = n;
