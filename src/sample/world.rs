@@ -339,3 +339,61 @@ fn free_times(shifts: &[Shift]) -> Vec<(Ts, Ts)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use chrono::NaiveDate;
+    use chrono_tz::Tz;
+
+    use super::*;
+    use crate::config::Layout;
+    use crate::sample::rng::Rng;
+
+    /// The free-time search from a remembered cursor gives what a search from scratch gives,
+    /// asked forwards, backwards and at random, and never a time on a break or off shift.
+    #[test]
+    fn free_time_search_from_a_cursor_agrees_with_a_fresh_one() {
+        let c = SampleConfig {
+            out: "unused".into(),
+            seed: 7,
+            days: 5,
+            calls_per_day: 100,
+            tz: Tz::Europe__Berlin,
+            start: NaiveDate::from_ymd_opt(2025, 3, 28).unwrap(),
+            layout: Layout::Flat,
+        };
+        let w = World::new(&c);
+        let (from, to) = (w.days[0].1, w.end);
+        let mut rng = Rng::new(3);
+        for agent in 0..w.agents.len() {
+            let cursor = Cell::new(0);
+            let mut t = from;
+            for step in 0..400 {
+                // Mostly forwards, sometimes far back.
+                t = if step % 9 == 0 {
+                    rng.range(from, to)
+                } else {
+                    t + rng.range(0, 3 * 3600)
+                };
+                let busy = t + rng.range(-600, 600);
+                let got = w.next_free(agent, t, busy, &cursor);
+                assert_eq!(
+                    got,
+                    w.next_free(agent, t, busy, &Cell::new(0)),
+                    "agent {agent} at {t}"
+                );
+                if let Some(f) = got {
+                    assert!(f >= t.max(busy));
+                    let on_shift = w.shifts[agent].iter().any(|s| {
+                        s.start <= f
+                            && f < s.end
+                            && !s.breaks.iter().any(|b| b.start <= f && f < b.end)
+                    });
+                    assert!(on_shift, "agent {agent}: {f} is off shift or on a break");
+                }
+            }
+        }
+    }
+}
