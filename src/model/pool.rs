@@ -34,8 +34,10 @@ pub struct StrPool {
     text: String,
     /// Where each symbol's text starts in `text`, plus the end of the last one.
     starts: Vec<usize>,
-    /// The symbols, found by the hash of their text.
-    index: HashTable<Sym>,
+    /// The symbols with 32 bits of their text's hash, found by that hash: growing the table
+    /// and most mismatches then need no text, which in a pool of millions of strings is a
+    /// cache miss away.
+    index: HashTable<(Sym, u32)>,
 }
 
 impl Default for StrPool {
@@ -44,8 +46,15 @@ impl Default for StrPool {
     }
 }
 
-fn hash(s: &str) -> u64 {
-    FxBuildHasher.hash_one(s)
+/// 32 bits of the text's hash: kept beside its symbol.
+fn hash32(s: &str) -> u32 {
+    (FxBuildHasher.hash_one(s) >> 32) as u32
+}
+
+/// The table's hash, spread from the kept 32 bits (the table takes its buckets from the low
+/// bits and its tags from the top seven).
+fn spread(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl StrPool {
@@ -67,26 +76,27 @@ impl StrPool {
 
     /// The symbol for `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> Sym {
-        let h = hash(s);
-        let StrPool {
-            text,
-            starts,
-            index,
-        } = self;
-        let text_of = |sym: Sym| &text[starts[sym.index()]..starts[sym.index() + 1]];
-        if let Some(&sym) = index.find(h, |&sym| text_of(sym) == s) {
+        let h = hash32(s);
+        if let Some(sym) = self.lookup_hashed(s, h) {
             return sym;
         }
-        let sym = Sym(u32::try_from(starts.len() - 1).expect("fewer than 2^32 distinct strings"));
-        index.insert_unique(h, sym, |&sym| hash(text_of(sym)));
-        text.push_str(s);
-        starts.push(text.len());
+        let sym = Sym(u32::try_from(self.len()).expect("fewer than 2^32 distinct strings"));
+        self.index
+            .insert_unique(spread(h), (sym, h), |&(_, h)| spread(h));
+        self.text.push_str(s);
+        self.starts.push(self.text.len());
         sym
     }
 
     /// The symbol for `s` if it was interned.
     pub fn lookup(&self, s: &str) -> Option<Sym> {
-        self.index.find(hash(s), |&sym| self.get(sym) == s).copied()
+        self.lookup_hashed(s, hash32(s))
+    }
+
+    fn lookup_hashed(&self, s: &str, h: u32) -> Option<Sym> {
+        self.index
+            .find(spread(h), |&(sym, hs)| hs == h && self.get(sym) == s)
+            .map(|&(sym, _)| sym)
     }
 
     /// The text of a symbol.
