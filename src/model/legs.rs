@@ -1,6 +1,8 @@
 //! Call legs as read from the CDR, with their enumerations and the per-leg derivations of
 //! SPEC §2.1 (answered, talk, ring, person leg).
 
+use std::marker::PhantomData;
+
 use crate::decimal::Decimal;
 use crate::model::pool::{StrPool, Sym};
 use crate::time::Ts;
@@ -43,34 +45,85 @@ impl From<Option<i64>> for Opt64 {
     }
 }
 
-/// An endpoint or service type (`caller_endpoint`, `callee_endpoint`, `service_type`): one of
-/// the values this tool knows, or an unknown value kept under its normalised text. Four bytes
-/// (codes below `Endpoint::FIRST_OTHER` are the known values, above it the text's symbol), as
-/// a leg holds three.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Endpoint(u32);
+/// The names of a coded enumeration, in code order; code 0 is `NONE` (also an empty cell).
+pub trait Names: Copy + Eq + std::hash::Hash + std::fmt::Debug {
+    /// The known values' normalised names.
+    const NAMES: &'static [&'static str];
+}
 
-impl Endpoint {
-    /// No endpoint (also an empty cell).
-    pub const NONE: Endpoint = Endpoint(0);
-    /// A PBX extension: a person inside.
-    pub const EXTENSION: Endpoint = Endpoint(1);
-    /// A trunk: a person outside.
-    pub const TRUNK: Endpoint = Endpoint(2);
-    /// A call queue.
-    pub const QUEUE: Endpoint = Endpoint(3);
-    /// A ring group.
-    pub const RING_GROUP: Endpoint = Endpoint(4);
-    /// An IVR.
-    pub const IVR: Endpoint = Endpoint(5);
-    /// Voicemail.
-    pub const VOICEMAIL: Endpoint = Endpoint(6);
-    /// A conference room.
-    pub const CONFERENCE: Endpoint = Endpoint(7);
-    /// The first code of an unknown value (code − this = its symbol).
-    const FIRST_OTHER: u32 = 8;
-    /// The known values' names, by code.
-    const NAMES: [&'static str; 8] = [
+/// A value of an enumeration column in four bytes, as a leg holds four: a code below
+/// `K::NAMES.len()` is that known name; a code above it is a value this tool does not know,
+/// kept under its normalised text (code − `NAMES.len()` is the text's symbol).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Coded<K>(u32, PhantomData<K>);
+
+impl<K: Names> Coded<K> {
+    const fn known(code: u32) -> Coded<K> {
+        Coded(code, PhantomData)
+    }
+
+    /// An unknown value, by the symbol of its normalised text.
+    pub fn other(sym: Sym) -> Coded<K> {
+        Coded(K::NAMES.len() as u32 + sym.0, PhantomData)
+    }
+
+    /// The symbol of an unknown value (`None` for a known one).
+    pub fn other_sym(self) -> Option<Sym> {
+        self.0.checked_sub(K::NAMES.len() as u32).map(Sym)
+    }
+
+    /// Reads a cell: a known name in any case, `-` or spaces for `_`; empty is code 0 (`NONE`);
+    /// an unknown value is interned and reported by the `bool`.
+    pub fn parse(text: &str, pool: &mut StrPool) -> (Coded<K>, bool) {
+        let known = |t: &str| {
+            K::NAMES
+                .iter()
+                .position(|name| t.eq_ignore_ascii_case(name))
+                .map(|code| Coded::known(code as u32))
+        };
+        // Most cells are written as the names are: no normalised copy for them.
+        if let Some(e) = known(text) {
+            return (e, false);
+        }
+        let norm = normalize(text);
+        if norm.is_empty() {
+            return (Coded::known(0), false);
+        }
+        match known(&norm) {
+            Some(e) => (e, false),
+            None => (Coded::other(pool.intern(&norm)), true),
+        }
+    }
+
+    /// The normalised name as printed in reports.
+    pub fn name<'a>(&self, pool: &'a StrPool) -> &'a str {
+        match (self.fixed_name(), self.other_sym()) {
+            (Some(name), _) => name,
+            (None, Some(s)) => pool.get(s),
+            (None, None) => K::NAMES[0],
+        }
+    }
+
+    /// The name of a value this program knows (`None` for an unknown one).
+    pub fn fixed_name(&self) -> Option<&'static str> {
+        K::NAMES.get(self.0 as usize).copied()
+    }
+
+    /// Moves an unknown value's symbol into another pool.
+    pub fn remap(self, map: &[Sym]) -> Coded<K> {
+        match self.other_sym() {
+            Some(s) => Coded::other(map[s.index()]),
+            None => self,
+        }
+    }
+}
+
+/// The names of `caller_endpoint`, `callee_endpoint` and `service_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EndpointNames;
+
+impl Names for EndpointNames {
+    const NAMES: &'static [&'static str] = &[
         "NONE",
         "EXTENSION",
         "TRUNK",
@@ -80,102 +133,48 @@ impl Endpoint {
         "VOICEMAIL",
         "CONFERENCE",
     ];
-
-    /// An unknown value, by the symbol of its normalised text.
-    pub fn other(sym: Sym) -> Endpoint {
-        Endpoint(Endpoint::FIRST_OTHER + sym.0)
-    }
-
-    /// The symbol of an unknown value (`None` for a known one).
-    pub fn other_sym(self) -> Option<Sym> {
-        self.0.checked_sub(Endpoint::FIRST_OTHER).map(Sym)
-    }
-
-    /// Reads a cell; an unknown value is interned as `other` and reported by the `bool`.
-    pub fn parse(text: &str, pool: &mut StrPool) -> (Endpoint, bool) {
-        let known = |t: &str| {
-            Endpoint::NAMES
-                .iter()
-                .position(|name| t.eq_ignore_ascii_case(name))
-                .map(|code| Endpoint(code as u32))
-        };
-        if let Some(e) = known(text) {
-            return (e, false);
-        }
-        let norm = normalize(text);
-        if norm.is_empty() {
-            return (Endpoint::NONE, false);
-        }
-        match known(&norm) {
-            Some(e) => (e, false),
-            None => (Endpoint::other(pool.intern(&norm)), true),
-        }
-    }
-
-    /// The normalised name as printed in reports (an empty cell was read as `NONE`).
-    pub fn name<'a>(&self, pool: &'a StrPool) -> &'a str {
-        match (self.fixed_name(), self.other_sym()) {
-            (Some(name), _) => name,
-            (None, Some(s)) => pool.get(s),
-            (None, None) => "NONE",
-        }
-    }
-
-    /// The name of a value this program knows (`None` for an unknown one).
-    pub fn fixed_name(&self) -> Option<&'static str> {
-        Endpoint::NAMES.get(self.0 as usize).copied()
-    }
-
-    /// Moves an unknown value's symbol into another pool.
-    pub fn remap(self, map: &[Sym]) -> Endpoint {
-        match self.other_sym() {
-            Some(s) => Endpoint::other(map[s.index()]),
-            None => self,
-        }
-    }
 }
 
-/// The seed's party direction of a leg (`direction` column): `NONE`, `CALLER`, `CALLEE`, or an
-/// unknown value kept under its normalised text; four bytes, like `Endpoint`.
+/// An endpoint or service type (`caller_endpoint`, `callee_endpoint`, `service_type`).
+pub type Endpoint = Coded<EndpointNames>;
+
+impl Endpoint {
+    /// No endpoint (also an empty cell).
+    pub const NONE: Endpoint = Coded::known(0);
+    /// A PBX extension: a person inside.
+    pub const EXTENSION: Endpoint = Coded::known(1);
+    /// A trunk: a person outside.
+    pub const TRUNK: Endpoint = Coded::known(2);
+    /// A call queue.
+    pub const QUEUE: Endpoint = Coded::known(3);
+    /// A ring group.
+    pub const RING_GROUP: Endpoint = Coded::known(4);
+    /// An IVR.
+    pub const IVR: Endpoint = Coded::known(5);
+    /// Voicemail.
+    pub const VOICEMAIL: Endpoint = Coded::known(6);
+    /// A conference room.
+    pub const CONFERENCE: Endpoint = Coded::known(7);
+}
+
+/// The names of the `direction` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Party(u32);
+pub struct PartyNames;
+
+impl Names for PartyNames {
+    const NAMES: &'static [&'static str] = &["NONE", "CALLER", "CALLEE"];
+}
+
+/// The seed's party direction of a leg (`direction` column).
+pub type Party = Coded<PartyNames>;
 
 impl Party {
     /// No direction.
-    pub const NONE: Party = Party(0);
+    pub const NONE: Party = Coded::known(0);
     /// The leg is seen from the caller.
-    pub const CALLER: Party = Party(1);
+    pub const CALLER: Party = Coded::known(1);
     /// The leg is seen from the callee.
-    pub const CALLEE: Party = Party(2);
-    /// The first code of an unknown value.
-    const FIRST_OTHER: u32 = 3;
-    const NAMES: [&'static str; 3] = ["NONE", "CALLER", "CALLEE"];
-
-    /// Reads a cell; an unknown value is interned and reported by the `bool`.
-    pub fn parse(text: &str, pool: &mut StrPool) -> (Party, bool) {
-        let norm = normalize(text);
-        match Party::NAMES.iter().position(|n| *n == norm) {
-            Some(code) => (Party(code as u32), false),
-            None if norm.is_empty() => (Party::NONE, false),
-            None => (Party(Party::FIRST_OTHER + pool.intern(&norm).0), true),
-        }
-    }
-
-    /// The normalised name.
-    pub fn name<'a>(&self, pool: &'a StrPool) -> &'a str {
-        match Party::NAMES.get(self.0 as usize) {
-            Some(name) => name,
-            None => pool.get(Sym(self.0 - Party::FIRST_OTHER)),
-        }
-    }
-
-    /// Moves an unknown value's symbol into another pool.
-    pub fn remap(self, map: &[Sym]) -> Party {
-        match self.0.checked_sub(Party::FIRST_OTHER) {
-            Some(s) => Party(Party::FIRST_OTHER + map[s as usize].0),
-            None => self,
-        }
-    }
+    pub const CALLEE: Party = Coded::known(2);
 }
 
 /// One call leg (a PortSIP call-history item). Text cells are symbols of the dataset's pool;
