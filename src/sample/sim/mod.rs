@@ -312,6 +312,16 @@ impl Sim<'_> {
         l
     }
 
+    /// Makes `l` the leg that enters a service (IVR, queue, ring group, voicemail): the
+    /// service is the callee and the leg's service.
+    fn to_service(l: &mut LegRow, kind: &'static str, number: &'static str, name: &'static str) {
+        l.callee = number.into();
+        l.callee_ep = kind;
+        l.service_type = kind;
+        l.service_number = number;
+        l.service_name = name;
+    }
+
     fn to_agent(&self, l: &mut LegRow, agent: usize) {
         let a = &self.w.agents[agent];
         l.callee = a.ext.clone();
@@ -375,11 +385,7 @@ impl Sim<'_> {
         did: &'static str,
     ) {
         let mut vm = Sim::inbound(session, customer, t, t + self.rng.range(8, 60), did);
-        vm.callee = "8999".into();
-        vm.callee_ep = "VOICEMAIL";
-        vm.service_type = "VOICEMAIL";
-        vm.service_number = "8999";
-        vm.service_name = "Voicemail";
+        Sim::to_service(&mut vm, "VOICEMAIL", "8999", "Voicemail");
         vm.answered = Some(t);
         vm.end_reason = "CALLER_DISCONNECTED";
         self.push(legs, vm);

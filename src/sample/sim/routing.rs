@@ -10,11 +10,7 @@ impl<'w> Sim<'w> {
         let mut legs = Vec::new();
         let ivr_len = self.rng.range(4, 20);
         let mut ivr = Sim::inbound(session, &customer, t, t + ivr_len, MAIN_DID);
-        ivr.callee = "5000".into();
-        ivr.callee_ep = "IVR";
-        ivr.service_type = "IVR";
-        ivr.service_number = "5000";
-        ivr.service_name = "Main menu";
+        Sim::to_service(&mut ivr, "IVR", "5000", "Main menu");
         ivr.answered = Some(t);
         let hung_up = self.rng.chance(50);
         ivr.end_reason = if hung_up {
@@ -46,11 +42,7 @@ impl<'w> Sim<'w> {
         let w = self.w;
         let qd = &w.queues[q];
         let mut entry = Sim::inbound(session, customer, entered, entered, MAIN_DID);
-        entry.callee = qd.number.into();
-        entry.callee_ep = "QUEUE";
-        entry.service_type = "QUEUE";
-        entry.service_number = qd.number;
-        entry.service_name = qd.name;
+        Sim::to_service(&mut entry, "QUEUE", qd.number, qd.name);
         entry.answered = Some(entered);
         entry.call_type = "queue_call";
         let idx = self.push(legs, entry);
@@ -337,11 +329,7 @@ impl<'w> Sim<'w> {
         let customer = self.customer();
         let mut legs = Vec::new();
         let mut head = Sim::inbound(session, &customer, t, t, g.did);
-        head.callee = g.number.into();
-        head.callee_ep = "RING_GROUP";
-        head.service_type = "RING_GROUP";
-        head.service_number = g.number;
-        head.service_name = g.name;
+        Sim::to_service(&mut head, "RING_GROUP", g.number, g.name);
         head.call_type = "ring_group_call";
         head.tenant = g.tenant;
         let idx = self.push(&mut legs, head);
