@@ -76,8 +76,7 @@ struct Batch<T> {
 }
 
 fn read_file<T: Table>(file: &SourceFile, index: u32, opts: LoadOptions) -> Result<Batch<T>> {
-    let mut cx = ParseCx::new(index);
-    cx.keep_call_ids = opts.call_ids;
+    let mut cx = ParseCx::new(index, opts.call_ids);
     let mut rows = Vec::with_capacity(file.estimated_lines().unwrap_or(0));
     read_rows(file, T::COLUMNS, T::REQUIRED, |row, loc| {
         match row.and_then(|r| T::parse(&r, loc, &mut cx)) {

@@ -47,13 +47,13 @@ pub struct ParseCx {
 const RECENT_COLUMNS: usize = 48;
 
 impl ParseCx {
-    /// A context for file number `file`.
-    pub fn new(file: u32) -> ParseCx {
+    /// A context for file number `file`; `keep_call_ids` as `LoadOptions::call_ids`.
+    pub fn new(file: u32, keep_call_ids: bool) -> ParseCx {
         ParseCx {
             strings: StrPool::new(),
             sessions: StrPool::dense(),
             call_ids: Default::default(),
-            keep_call_ids: true,
+            keep_call_ids,
             quality: Quality::default(),
             file,
             recent: [Sym::EMPTY; RECENT_COLUMNS],
