@@ -3,6 +3,8 @@
 # 4M CDR legs (30 and 120 days; flat: one CSV per table; split: daily CDR files, gzip, JSON), then
 # measures in the same run, each the median of RUNS runs:
 #   (a) raw  — every CDR file read with one reused csv::ByteRecord, nothing else;
+#   copy     — the same, writing every record back out with a csv::Writer: the floor of any run
+#              that writes CALLLOGS (a report about as large as the CDR);
 #   (b) run  — `pbx-report run` of a job file scheduling all 13 report types over the whole period;
 #   (c) run1 — the same with RAYON_NUM_THREADS=1;
 #   and, to check they are not slower than the run: validate (reading and checking the dataset)
@@ -60,12 +62,13 @@ for days in $sizes; do
         "$t" "$t" "$from" "$to" >> "$jobs"
     done
     a=$(measure raw "$raw" "$data")
+    k=$(measure copy "$raw" "$data" --copy "$dir/out")
     b=$(measure run "$bin" run --jobs "$jobs" --data "$data" --out "$dir/out" --now "$to")
     c=$(measure run1 env RAYON_NUM_THREADS=1 "$bin" run --jobs "$jobs" --data "$data" --out "$dir/out" --now "$to")
     v=$(measure validate "$bin" validate --data "$data")
     s=$(measure sample "$bin" sample --out "$dir/out" --days "$days" --calls-per-day 10000 --start 2025-09-01 --layout "$sample_layout")
     raw_wall=$(echo "$a" | awk '{print $2}')
-    for line in "$a" "$b" "$c" "$v" "$s"; do
+    for line in "$a" "$k" "$b" "$c" "$v" "$s"; do
       echo "$line" | awk -v d="${legs}legs/${days}d" -v l="$layout" -v legs="$legs" -v raw="$raw_wall" '
         { printf "%-10s %-6s %-8s %9.2f %9.2f %10.0f %12.0f %8.2f\n", d, l, $1, $2, $3, $4/1024, legs/$2, $2/raw }'
     done
