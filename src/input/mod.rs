@@ -3,6 +3,7 @@
 
 pub mod cdr;
 pub mod dims;
+pub mod parts;
 pub mod rows;
 pub mod source;
 pub mod table;
@@ -20,6 +21,7 @@ use crate::model::rows::{
     Agent, AgentSession, NotReadyCode, Offhook, Origin, QueueInfo, RingGroupInfo, StateRow,
 };
 use crate::model::Dataset;
+use parts::{Part, Stitch, PART_BYTES};
 use rows::{read_rows, FieldError};
 use source::{table_files, SourceFile};
 use table::{ParseCx, Table};
@@ -66,19 +68,31 @@ impl LoadOptions {
     }
 }
 
-/// One file's rows with its own pools, before merging.
+/// One piece's rows with its own pools, before merging.
 struct Batch<T> {
     rows: Vec<T>,
     strings: StrPool,
     sessions: StrPool,
     call_ids: crate::model::pool::TextColumn,
     quality: Quality,
+    /// Where a part's reader stopped (see `read_rows`).
+    stop: Option<u64>,
 }
 
-fn read_file<T: Table>(file: &SourceFile, index: u32, opts: LoadOptions) -> Result<Batch<T>> {
-    let mut cx = ParseCx::new(index, opts.call_ids);
-    let mut rows = Vec::with_capacity(file.estimated_lines().unwrap_or(0));
-    read_rows(file, T::COLUMNS, T::REQUIRED, |row, loc| {
+/// What one thread reads: a whole file, or a part of a large plain CSV file.
+struct Piece {
+    file: SourceFile,
+    /// The file's index in `Dataset::files`.
+    index: u32,
+    part: Option<Part>,
+}
+
+fn read_file<T: Table>(piece: &Piece, opts: LoadOptions) -> Result<Batch<T>> {
+    let (file, part) = (&piece.file, piece.part.as_ref());
+    let mut cx = ParseCx::new(piece.index, opts.call_ids);
+    let estimate = file.estimated_lines(part.map(|p| p.len));
+    let mut rows = Vec::with_capacity(estimate.unwrap_or(0));
+    let stop = read_rows(file, part, T::COLUMNS, T::REQUIRED, |row, loc| {
         match row.and_then(|r| T::parse(&r, loc, &mut cx)) {
             Ok(t) => rows.push(t),
             Err(issue) if opts.skip_bad_rows => cx.quality.skip(T::NAME, issue.reason(T::NAME)),
@@ -87,7 +101,7 @@ fn read_file<T: Table>(file: &SourceFile, index: u32, opts: LoadOptions) -> Resu
         Ok(())
     })?;
     let stats = cx.quality.tables.entry(T::NAME).or_default();
-    stats.files += 1;
+    stats.files += u64::from(part.is_none_or(|p| p.start == 0));
     stats.rows += rows.len() as u64;
     Ok(Batch {
         rows,
@@ -95,45 +109,62 @@ fn read_file<T: Table>(file: &SourceFile, index: u32, opts: LoadOptions) -> Resu
         sessions: cx.sessions,
         call_ids: cx.call_ids,
         quality: cx.quality,
+        stop,
     })
 }
 
-/// The files of one table with their indices in `Dataset::files`.
+/// The pieces of one table, in file order.
 struct Found {
-    files: Vec<SourceFile>,
-    base: u32,
+    pieces: Vec<Piece>,
 }
 
-/// Finds a table's files and gives them their indices in `Dataset::files`.
-fn find(dir: &Path, name: &'static str, ds: &mut Dataset) -> Result<Option<Found>> {
+/// Finds a table's files and gives them their indices in `Dataset::files`; with `cut` (a part
+/// size), a large plain CSV file becomes several pieces (see `parts`).
+fn find(
+    dir: &Path,
+    name: &'static str,
+    ds: &mut Dataset,
+    cut: Option<u64>,
+) -> Result<Option<Found>> {
     let Some(files) = table_files(dir, name, &mut ds.quality)? else {
         return Ok(None);
     };
-    let base = ds.files.len() as u32;
-    ds.files.extend(files.iter().map(|f| f.path.clone()));
+    let mut pieces = Vec::with_capacity(files.len());
+    for file in files {
+        let index = ds.files.len() as u32;
+        ds.files.push(file.path.clone());
+        let parts = match cut {
+            Some(part_bytes) => parts::split(&file, part_bytes)?,
+            None => Vec::new(),
+        };
+        if parts.is_empty() {
+            pieces.push(Piece {
+                file,
+                index,
+                part: None,
+            });
+        } else {
+            pieces.extend(parts.into_iter().map(|part| Piece {
+                file: file.clone(),
+                index,
+                part: Some(part),
+            }));
+        }
+    }
     ds.quality.tables.entry(name).or_default();
-    Ok(Some(Found { files, base }))
+    Ok(Some(Found { pieces }))
 }
 
-/// Parses every file of a table, in parallel; results in file order.
+/// Parses every piece of a table, in parallel; results in piece order.
 fn parse<T: Table>(found: &Option<Found>, opts: LoadOptions) -> Option<Vec<Result<Batch<T>>>> {
-    let found = found.as_ref()?;
-    Some(parse_files(&found.files, found.base, opts))
+    Some(parse_pieces(&found.as_ref()?.pieces, opts))
 }
 
-fn parse_files<T: Table>(
-    files: &[SourceFile],
-    base: u32,
-    opts: LoadOptions,
-) -> Vec<Result<Batch<T>>> {
-    files
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| read_file::<T>(f, base + i as u32, opts))
-        .collect()
+fn parse_pieces<T: Table>(pieces: &[Piece], opts: LoadOptions) -> Vec<Result<Batch<T>>> {
+    pieces.par_iter().map(|p| read_file::<T>(p, opts)).collect()
 }
 
-/// Parses and merges a table of many files a window at a time, so only a window of parsed
+/// Parses and merges a table of many pieces a window at a time, so only a window of parsed
 /// batches waits for merging, not the whole table beside its merged copy (daily CDR files over
 /// a month would otherwise be held twice). Window k is merged while window k + 1 is parsed: the
 /// merge (one thread, it owns the pools) overlaps the parsing instead of stopping it.
@@ -145,30 +176,31 @@ fn load_windowed<T: Table>(
     let Some(found) = found else {
         return Ok(None);
     };
-    let window = rayon::current_num_threads().max(1) * 2;
-    let total = found.files.len();
+    let window = rayon::current_num_threads().max(1);
+    let total = found.pieces.len();
     let mut out = Vec::new();
-    // The parsed window waiting for its merge, and how many files it completes.
+    let mut stitch = Stitch::default();
+    // The parsed window waiting for its merge, and how many pieces it completes.
     let mut pending: Option<(Vec<Result<Batch<T>>>, usize)> = None;
     let mut merge = |ds: &mut Dataset, (batches, done): (Vec<Result<Batch<T>>>, usize)| {
-        // Room for the whole table as projected from the files read so far: the vector grows
+        // Room for the whole table as projected from the pieces read so far: the vector grows
         // a few times by about the right amount instead of doubling past it.
         let rows: usize = batches.iter().flatten().map(|b| b.rows.len()).sum();
         let projected = (out.len() + rows) * total / done;
         if projected > out.capacity() && !out.is_empty() {
             out.reserve_exact(projected - out.len());
         }
-        merge_into(ds, batches, &mut out)
+        let pieces = &found.pieces[done - batches.len()..done];
+        merge_into(ds, pieces, batches, &mut out, &mut stitch)
     };
-    for (w, files) in found.files.chunks(window).enumerate() {
-        let base = found.base + (w * window) as u32;
+    for (w, pieces) in found.pieces.chunks(window).enumerate() {
         let (merged, parsed) = rayon::join(
             || pending.take().map(|p| merge(ds, p)).transpose(),
-            || parse_files::<T>(files, base, opts),
+            || parse_pieces::<T>(pieces, opts),
         );
         // Window k's errors come before window k + 1's: the first error in file order wins.
         merged?;
-        pending = Some((parsed, w * window + files.len()));
+        pending = Some((parsed, w * window + pieces.len()));
     }
     if let Some(p) = pending {
         merge(ds, p)?;
@@ -180,28 +212,36 @@ fn load_windowed<T: Table>(
 /// Moves a table's batches into the dataset's pools, in file order.
 fn merge<T: Table>(
     ds: &mut Dataset,
+    found: &Option<Found>,
     batches: Option<Vec<Result<Batch<T>>>>,
 ) -> Result<Option<Vec<T>>> {
-    let Some(batches) = batches else {
+    let (Some(found), Some(batches)) = (found, batches) else {
         return Ok(None);
     };
     let mut out = Vec::new();
-    merge_into(ds, batches, &mut out)?;
+    merge_into(ds, &found.pieces, batches, &mut out, &mut Stitch::default())?;
     // The capacity was estimated from the file size; give back what the estimate overshot
     // (a large vector shrinks in place).
     out.shrink_to_fit();
     Ok(Some(out))
 }
 
-/// Appends batches to `out` in file order, remapping their symbols into the dataset's pools.
+/// Appends the batches of `pieces` to `out` in file order, remapping their symbols into the
+/// dataset's pools; a part that an earlier part read already is dropped (see `Stitch`).
 fn merge_into<T: Table>(
     ds: &mut Dataset,
+    pieces: &[Piece],
     batches: Vec<Result<Batch<T>>>,
     out: &mut Vec<T>,
+    stitch: &mut Stitch,
 ) -> Result<()> {
-    for batch in batches {
+    for (piece, batch) in pieces.iter().zip(batches) {
+        if !stitch.keeps(piece.index, piece.part.as_ref()) {
+            continue;
+        }
         // The first error in file order wins, whichever thread found it first.
         let mut batch = batch?;
+        stitch.kept(piece.index, piece.part.as_ref(), batch.stop);
         let strings = ds.strings.absorb(batch.strings);
         let sessions = ds.sessions.absorb(batch.sessions);
         // The first file's pools are taken as they are: nothing to remap.
@@ -229,6 +269,11 @@ fn merge_into<T: Table>(
 /// once (across tables and files), then merged in table and file order, so the result never
 /// depends on which thread finished first.
 pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
+    load_in_parts(dir, opts, PART_BYTES)
+}
+
+/// `load`, cutting a plain CSV CDR file into parts of about `part_bytes` bytes.
+fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Dataset> {
     if !dir.is_dir() {
         return Err(Error::Read {
             path: dir.to_path_buf(),
@@ -243,7 +288,8 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
     };
     let found: Vec<Option<Found>> = TABLES
         .iter()
-        .map(|t| find(dir, t, &mut ds))
+        // The CDR, read a window of pieces at a time, is cut into parts (see `parts`).
+        .map(|t| find(dir, t, &mut ds, (*t == "cdr").then_some(part_bytes)))
         .collect::<Result<_>>()?;
     if found[0].is_none() {
         return Err(Error::Data {
@@ -271,13 +317,13 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
         });
     });
     ds.legs = legs?.unwrap_or_default();
-    ds.agents = merge(&mut ds, agents)?;
-    ds.queues = merge(&mut ds, queues)?;
-    ds.ring_groups = merge(&mut ds, groups)?;
-    ds.not_ready_codes = merge(&mut ds, codes)?;
-    ds.agent_sessions = merge(&mut ds, sessions)?;
-    ds.agent_states = merge(&mut ds, states)?;
-    ds.offhook = merge(&mut ds, offhook)?;
+    ds.agents = merge(&mut ds, &found[1], agents)?;
+    ds.queues = merge(&mut ds, &found[2], queues)?;
+    ds.ring_groups = merge(&mut ds, &found[3], groups)?;
+    ds.not_ready_codes = merge(&mut ds, &found[4], codes)?;
+    ds.agent_sessions = merge(&mut ds, &found[5], sessions)?;
+    ds.agent_states = merge(&mut ds, &found[6], states)?;
+    ds.offhook = merge(&mut ds, &found[7], offhook)?;
     check_agent_tables(&mut ds, opts)?;
     Ok(ds)
 }
@@ -440,5 +486,93 @@ pub(crate) mod tests {
             std::fs::write(dir.path().join(format!("{name}.csv")), text).expect("write fixture");
         }
         load(dir.path(), opts)
+    }
+
+    /// A CDR of `n` legs, every 7th with a quoted display name holding a line break, a comma
+    /// and quotes; `bad` puts an invalid `started_at` on that leg.
+    fn cdr_text(n: usize, bad: Option<usize>) -> String {
+        let mut text = String::from(
+            "session_id,caller,caller_display_name,call_id,callee,started_at,answered_at,ended_at\n",
+        );
+        for i in 0..n {
+            let name = if i % 7 == 3 {
+                "\"Doe,\nJane \"\"JD\"\"\""
+            } else {
+                "Ann"
+            };
+            let start = if bad == Some(i) {
+                "x".to_string()
+            } else {
+                (1000 + i * 10).to_string()
+            };
+            text.push_str(&format!(
+                "s{},55512{:02},{name},c{i},10{:02},{start},,{}\n",
+                i / 3,
+                i % 50,
+                i % 13,
+                1005 + i * 10
+            ));
+        }
+        text
+    }
+
+    /// A dataset directory holding `text` as its CDR.
+    fn cdr_dir(text: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("cdr.csv"), text).expect("write fixture");
+        dir
+    }
+
+    fn texts(pool: &StrPool) -> Vec<&str> {
+        (0..pool.len() as u32).map(|i| pool.get(Sym(i))).collect()
+    }
+
+    #[test]
+    fn a_cdr_read_in_parts_is_the_cdr_read_whole() {
+        let dir = cdr_dir(&cdr_text(300, None));
+        let load_cut = |part_bytes| load_in_parts(dir.path(), LoadOptions::default(), part_bytes);
+        let whole = load_cut(u64::MAX).unwrap();
+        assert_eq!(whole.legs.len(), 300);
+        // Small parts put cuts inside the quoted line breaks: the part before reads on.
+        for part_bytes in [40, 97, 256, 1000, 4096] {
+            let ds = load_cut(part_bytes).unwrap();
+            assert_eq!(ds.legs, whole.legs, "parts of {part_bytes} bytes");
+            assert_eq!(texts(&ds.strings), texts(&whole.strings));
+            assert_eq!(texts(&ds.sessions), texts(&whole.sessions));
+            let ids = |d: &Dataset| -> Vec<String> {
+                (0..d.call_ids.len())
+                    .map(|i| d.call_ids.get(i).to_string())
+                    .collect()
+            };
+            assert_eq!(ids(&ds), ids(&whole));
+            assert_eq!(ds.quality, whole.quality);
+            assert_eq!(ds.files, whole.files);
+        }
+    }
+
+    #[test]
+    fn a_bad_row_in_a_later_part_is_reported_at_its_line() {
+        // Leg 250 is on line 2 + 250 + the 36 line breaks inside the quoted names before it.
+        let dir = cdr_dir(&cdr_text(300, Some(250)));
+        let strict = LoadOptions::default();
+        let skip = LoadOptions {
+            skip_bad_rows: true,
+            ..strict
+        };
+        let whole = load_in_parts(dir.path(), strict, u64::MAX).unwrap_err();
+        assert!(
+            whole
+                .to_string()
+                .ends_with("cdr.csv:288: field \"started_at\": invalid timestamp \"x\""),
+            "{whole}"
+        );
+        let skipped = load_in_parts(dir.path(), skip, u64::MAX).unwrap();
+        for part_bytes in [40, 97, 1000] {
+            let e = load_in_parts(dir.path(), strict, part_bytes).unwrap_err();
+            assert_eq!(e.to_string(), whole.to_string());
+            let ds = load_in_parts(dir.path(), skip, part_bytes).unwrap();
+            assert_eq!(ds.legs.len(), 299);
+            assert_eq!(ds.quality, skipped.quality);
+        }
     }
 }

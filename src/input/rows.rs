@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::decimal::Decimal;
 use crate::error::{Error, Loc, Result};
+use crate::input::parts::Part;
 use crate::input::source::{Format, SourceFile};
 use crate::model::pool::{StrPool, Sym};
 use crate::time::{parse_ts_cell, Ts};
@@ -193,19 +194,21 @@ impl<'a> RowView<'a> {
     }
 }
 
-/// Calls `on_row` for every row of `file`, in order, with the row's location. A row whose
-/// shape is wrong arrives as `Err`. Errors returned by `on_row` stop the reading.
+/// Calls `on_row` for every row of `file` (or of its `part`), in order, with the row's location.
+/// A row whose shape is wrong arrives as `Err`. Errors returned by `on_row` stop the reading.
+/// Returns where a part's reader stopped: `Some(b)` at the record starting at byte `b`, where a
+/// later part starts; `None` at the end of the file.
 pub fn read_rows(
     file: &SourceFile,
+    part: Option<&Part>,
     names: &'static [&'static str],
     required: &[usize],
     mut on_row: impl FnMut(Result<RowView<'_>, RowIssue>, Loc) -> Result<()>,
-) -> Result<()> {
-    let reader = file.open()?;
+) -> Result<Option<u64>> {
     match file.format {
-        Format::Csv => read_csv(file, reader, names, required, &mut on_row),
-        Format::Json => read_json(file, reader, names, &mut on_row),
-        Format::Ndjson => read_ndjson(file, reader, names, &mut on_row),
+        Format::Csv => read_csv(file, part, names, required, &mut on_row),
+        Format::Json => read_json(file, file.open()?, names, &mut on_row).map(|()| None),
+        Format::Ndjson => read_ndjson(file, file.open()?, names, &mut on_row).map(|()| None),
     }
 }
 
@@ -223,18 +226,16 @@ fn read_error(file: &SourceFile, loc: Option<Loc>, e: csv::Error) -> Error {
     }
 }
 
-fn read_csv(
+/// The table's columns' positions in the file's header, and the header's width.
+fn header_index(
     file: &SourceFile,
-    reader: Box<dyn Read + Send>,
+    rdr: &mut csv::Reader<Box<dyn Read + Send>>,
     names: &'static [&'static str],
     required: &[usize],
-    on_row: &mut OnRow<'_>,
-) -> Result<()> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+) -> Result<(Vec<Option<usize>>, usize)> {
     let header = rdr
         .byte_headers()
-        .map_err(|e| read_error(file, Some(Loc::Line(1)), e))?
-        .clone();
+        .map_err(|e| read_error(file, Some(Loc::Line(1)), e))?;
     let mut idx: Vec<Option<usize>> = vec![None; names.len()];
     for (i, cell) in header.iter().enumerate() {
         let cell = String::from_utf8_lossy(cell);
@@ -257,16 +258,51 @@ fn read_csv(
             message: format!("missing required column \"{}\"", names[col]),
         });
     }
-    let width = header.len();
+    Ok((idx, header.len()))
+}
+
+fn read_csv(
+    file: &SourceFile,
+    part: Option<&Part>,
+    names: &'static [&'static str],
+    required: &[usize],
+    on_row: &mut OnRow<'_>,
+) -> Result<Option<u64>> {
+    let builder = || {
+        let mut b = csv::ReaderBuilder::new();
+        b.flexible(true);
+        b
+    };
+    let mut rdr = builder().from_reader(file.open()?);
+    let (idx, width) = header_index(file, &mut rdr, names, required)?;
+    // A later part reads the header above, then its own bytes: its positions count from its
+    // start (line 1, byte 0), shifted back to the file's below.
+    let (start, first_line) = match part {
+        Some(p) if p.start > 0 => {
+            rdr = builder()
+                .has_headers(false)
+                .from_reader(file.open_at(p.start)?);
+            (p.start, p.line)
+        }
+        _ => (0, 1),
+    };
     let mut rec = ByteRecord::new();
-    let mut last_line = 1;
+    // The line of the record before the next: the header's, or the one before the part.
+    let mut last_line = if start > 0 { first_line - 1 } else { 1 };
     loop {
         match rdr.read_byte_record(&mut rec) {
-            Ok(false) => return Ok(()),
+            Ok(false) => return Ok(None),
             Ok(true) => {}
             Err(e) => return Err(read_error(file, Some(Loc::Line(last_line + 1)), e)),
         }
-        let line = rec.position().map_or(last_line + 1, |p| p.line());
+        let (line, byte) = rec.position().map_or((last_line + 1, None), |p| {
+            (first_line - 1 + p.line(), Some(start + p.byte()))
+        });
+        if let (Some(p), Some(byte)) = (part, byte) {
+            if let Some(stop) = p.stop_at(byte) {
+                return Ok(Some(stop));
+            }
+        }
         last_line = line;
         let loc = Loc::Line(line);
         if rec.len() != width {

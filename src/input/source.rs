@@ -1,7 +1,7 @@
 //! Finding a table's files in the dataset directory and opening them (gzip or plain).
 
 use std::fs::{self, File};
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
@@ -34,11 +34,20 @@ pub struct SourceFile {
 impl SourceFile {
     /// Opens the file for reading, decompressing on the fly.
     pub fn open(&self) -> Result<Box<dyn Read + Send>> {
-        let f = File::open(&self.path).map_err(|source| Error::Read {
+        self.open_at(0)
+    }
+
+    /// Opens the file at byte `start` of its stored bytes (a part of a plain file).
+    pub fn open_at(&self, start: u64) -> Result<Box<dyn Read + Send>> {
+        let failed = |source| Error::Read {
             path: self.path.clone(),
             loc: None,
             source,
-        })?;
+        };
+        let mut f = File::open(&self.path).map_err(failed)?;
+        if start > 0 {
+            f.seek(SeekFrom::Start(start)).map_err(failed)?;
+        }
         let buffered = BufReader::with_capacity(256 * 1024, f);
         Ok(if self.gzip {
             Box::new(BufReader::with_capacity(
@@ -52,13 +61,17 @@ impl SourceFile {
 }
 
 impl SourceFile {
-    /// About how many lines the file has, from its size and the lines of its first 64 KiB;
-    /// `None` for compressed files. Used to size row vectors once instead of doubling them.
-    pub fn estimated_lines(&self) -> Option<usize> {
+    /// About how many lines the file has (or `bytes` of it), from its size and the lines of
+    /// its first 64 KiB; `None` for compressed files. Used to size row vectors once instead of
+    /// doubling them.
+    pub fn estimated_lines(&self, bytes: Option<u64>) -> Option<usize> {
         if self.gzip {
             return None;
         }
-        let len = fs::metadata(&self.path).ok()?.len();
+        let len = match bytes {
+            Some(b) => b,
+            None => fs::metadata(&self.path).ok()?.len(),
+        };
         let mut head = vec![0u8; 64 * 1024];
         let n = File::open(&self.path)
             .and_then(|mut f| f.read(&mut head))
