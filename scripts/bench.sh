@@ -9,7 +9,8 @@
 #   (c) run1 — the same with RAYON_NUM_THREADS=1;
 #   and, to check they are not slower than the run: validate (reading and checking the dataset)
 #   and sample (generating that dataset again);
-# and prints wall time, CPU time, peak RSS and legs per second, and the ratio (b)/(a).
+# and prints wall time, CPU time (and its user and system parts), peak RSS and legs per second, and
+# the ratio (b)/(a).
 #
 #   bash scripts/bench.sh [--quick]      (--quick: the 1M-leg datasets only)
 #
@@ -25,7 +26,7 @@ cargo build --release -q --bin pbx-report --example raw_pass
 bin=target/release/pbx-report
 raw=target/release/examples/raw_pass
 
-# Median of the runs' wall, user+sys and max RSS (KiB) for one command.
+# The run with the median wall time: its wall, user+sys, max RSS (KiB), user and system time.
 measure() {
   local label=$1; shift
   local rows=()
@@ -36,11 +37,11 @@ measure() {
     rows+=("$(cat "$dir/time.txt")")
   done
   printf '%s\n' "${rows[@]}" | sort -n | awk -v label="$label" -v n="$runs" '
-    { wall[NR]=$1; cpu[NR]=$2+$3; rss[NR]=$4 }
-    END { m=int((n+1)/2); printf "%s %s %s %s\n", label, wall[m], cpu[m], rss[m] }'
+    { wall[NR]=$1; cpu[NR]=$2+$3; rss[NR]=$4; usr[NR]=$2; sys[NR]=$3 }
+    END { m=int((n+1)/2); printf "%s %s %s %s %s %s\n", label, wall[m], cpu[m], rss[m], usr[m], sys[m] }'
 }
 
-printf '%-10s %-6s %-8s %9s %9s %10s %12s %8s\n' dataset layout case wall_s cpu_s rss_mib legs_per_s ratio
+printf '%-10s %-6s %-8s %9s %9s %8s %8s %10s %12s %8s\n' dataset layout case wall_s cpu_s user_s sys_s rss_mib legs_per_s ratio
 for days in $sizes; do
   for layout in flat split; do
     data="$dir/d${days}-$layout"
@@ -70,7 +71,7 @@ for days in $sizes; do
     raw_wall=$(echo "$a" | awk '{print $2}')
     for line in "$a" "$k" "$b" "$c" "$v" "$s"; do
       echo "$line" | awk -v d="${legs}legs/${days}d" -v l="$layout" -v legs="$legs" -v raw="$raw_wall" '
-        { printf "%-10s %-6s %-8s %9.2f %9.2f %10.0f %12.0f %8.2f\n", d, l, $1, $2, $3, $4/1024, legs/$2, $2/raw }'
+        { printf "%-10s %-6s %-8s %9.2f %9.2f %8.2f %8.2f %10.0f %12.0f %8.2f\n", d, l, $1, $2, $3, $5, $6, $4/1024, legs/$2, $2/raw }'
     done
   done
 done

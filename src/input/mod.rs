@@ -176,7 +176,7 @@ fn load_windowed<T: Table>(
     let Some(found) = found else {
         return Ok(None);
     };
-    let window = rayon::current_num_threads().max(1);
+    let window = rayon::current_num_threads().max(1) * 2;
     let total = found.pieces.len();
     let mut out = Vec::new();
     let mut stitch = Stitch::default();
