@@ -90,8 +90,9 @@ struct Piece {
 fn read_file<T: Table>(piece: &Piece, opts: LoadOptions) -> Result<Batch<T>> {
     let (file, part) = (&piece.file, piece.part.as_ref());
     let mut cx = ParseCx::new(piece.index, opts.call_ids);
-    let estimate = file.estimated_lines(part.map(|p| p.len));
-    let mut rows = Vec::with_capacity(estimate.unwrap_or(0));
+    // A part knows its line feeds; a whole file's are estimated from its head.
+    let lines = part.map_or_else(|| file.estimated_lines(), |p| Some(p.lines as usize));
+    let mut rows = Vec::with_capacity(lines.unwrap_or(0));
     let stop = read_rows(file, part, T::COLUMNS, T::REQUIRED, |row, loc| {
         match row.and_then(|r| T::parse(&r, loc, &mut cx)) {
             Ok(t) => rows.push(t),
@@ -118,14 +119,8 @@ struct Found {
     pieces: Vec<Piece>,
 }
 
-/// Finds a table's files and gives them their indices in `Dataset::files`; with `cut` (a part
-/// size), a large plain CSV file becomes several pieces (see `parts`).
-fn find(
-    dir: &Path,
-    name: &'static str,
-    ds: &mut Dataset,
-    cut: Option<u64>,
-) -> Result<Option<Found>> {
+/// Finds a table's files and gives them their indices in `Dataset::files`.
+fn find(dir: &Path, name: &'static str, ds: &mut Dataset) -> Result<Option<Found>> {
     let Some(files) = table_files(dir, name, &mut ds.quality)? else {
         return Ok(None);
     };
@@ -133,26 +128,35 @@ fn find(
     for file in files {
         let index = ds.files.len() as u32;
         ds.files.push(file.path.clone());
-        let parts = match cut {
-            Some(part_bytes) => parts::split(&file, part_bytes)?,
-            None => Vec::new(),
-        };
-        if parts.is_empty() {
-            pieces.push(Piece {
-                file,
-                index,
-                part: None,
-            });
-        } else {
-            pieces.extend(parts.into_iter().map(|part| Piece {
-                file: file.clone(),
-                index,
-                part: Some(part),
-            }));
-        }
+        pieces.push(Piece {
+            file,
+            index,
+            part: None,
+        });
     }
     ds.quality.tables.entry(name).or_default();
     Ok(Some(Found { pieces }))
+}
+
+/// The pieces with each large plain CSV file cut into parts of about `part_bytes` (see `parts`).
+fn cut(pieces: &[Piece], part_bytes: u64) -> Result<Vec<Piece>> {
+    let mut out = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        let parts = parts::split(&piece.file, part_bytes)?;
+        if parts.is_empty() {
+            out.push(Piece {
+                file: piece.file.clone(),
+                index: piece.index,
+                part: None,
+            });
+        }
+        out.extend(parts.into_iter().map(|part| Piece {
+            file: piece.file.clone(),
+            index: piece.index,
+            part: Some(part),
+        }));
+    }
+    Ok(out)
 }
 
 /// Parses every piece of a table, in parallel; results in piece order.
@@ -172,12 +176,15 @@ fn load_windowed<T: Table>(
     ds: &mut Dataset,
     found: &Option<Found>,
     opts: LoadOptions,
+    part_bytes: u64,
 ) -> Result<Option<Vec<T>>> {
     let Some(found) = found else {
         return Ok(None);
     };
+    // Cut here, in the table's own task, so the other tables' parsing overlaps the cutting.
+    let pieces = cut(&found.pieces, part_bytes)?;
     let window = rayon::current_num_threads().max(1) * 2;
-    let total = found.pieces.len();
+    let total = pieces.len();
     let mut out = Vec::new();
     let mut stitch = Stitch::default();
     // The parsed window waiting for its merge, and how many pieces it completes.
@@ -190,17 +197,17 @@ fn load_windowed<T: Table>(
         if projected > out.capacity() && !out.is_empty() {
             out.reserve_exact(projected - out.len());
         }
-        let pieces = &found.pieces[done - batches.len()..done];
-        merge_into(ds, pieces, batches, &mut out, &mut stitch)
+        let merged = &pieces[done - batches.len()..done];
+        merge_into(ds, merged, batches, &mut out, &mut stitch)
     };
-    for (w, pieces) in found.pieces.chunks(window).enumerate() {
+    for (w, chunk) in pieces.chunks(window).enumerate() {
         let (merged, parsed) = rayon::join(
             || pending.take().map(|p| merge(ds, p)).transpose(),
-            || parse_pieces::<T>(pieces, opts),
+            || parse_pieces::<T>(chunk, opts),
         );
         // Window k's errors come before window k + 1's: the first error in file order wins.
         merged?;
-        pending = Some((parsed, w * window + pieces.len()));
+        pending = Some((parsed, w * window + chunk.len()));
     }
     if let Some(p) = pending {
         merge(ds, p)?;
@@ -288,8 +295,7 @@ fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Datas
     };
     let found: Vec<Option<Found>> = TABLES
         .iter()
-        // The CDR, read a window of pieces at a time, is cut into parts (see `parts`).
-        .map(|t| find(dir, t, &mut ds, (*t == "cdr").then_some(part_bytes)))
+        .map(|t| find(dir, t, &mut ds))
         .collect::<Result<_>>()?;
     if found[0].is_none() {
         return Err(Error::Data {
@@ -303,9 +309,9 @@ fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Datas
     let (mut legs, mut agents, mut queues, mut groups) = (Ok(None), None, None, None);
     let (mut codes, mut sessions, mut states, mut offhook) = (None, None, None, None);
     rayon::scope(|s| {
-        // The CDR, the largest table, is merged as it is read; the others wait for it, so the
-        // pools still take the tables in their order.
-        s.spawn(|_| legs = load_windowed::<Leg>(&mut ds, &found[0], opts));
+        // The CDR, the largest table, is cut into parts (see `parts`) and merged as it is read;
+        // the others wait for it, so the pools still take the tables in their order.
+        s.spawn(|_| legs = load_windowed::<Leg>(&mut ds, &found[0], opts, part_bytes));
         s.spawn(|_| states = parse::<StateRow>(&found[6], opts));
         s.spawn(|_| {
             agents = parse::<Agent>(&found[1], opts);

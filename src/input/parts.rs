@@ -27,8 +27,9 @@ pub struct Part {
     /// Where the file's parts start after the first, ascending: the reader stops at the first
     /// record that starts at one of them beyond its own start.
     pub cuts: Arc<[u64]>,
-    /// The part's length in bytes up to the next cut (to size its row vector).
-    pub len: u64,
+    /// The line feeds in the part, up to the next cut: its rows, or more when cells hold line
+    /// breaks (sizes its row vector without an estimate).
+    pub lines: u64,
 }
 
 impl Part {
@@ -75,16 +76,15 @@ pub fn split(file: &SourceFile, part_bytes: u64) -> Result<Vec<Part>> {
     let mut line = 1;
     Ok(starts
         .iter()
-        .zip(&ends)
         .zip(&newlines)
-        .map(|((&start, &end), &nl)| {
+        .map(|(&start, &lines)| {
             let part = Part {
                 start,
                 line,
                 cuts: cuts.clone(),
-                len: end - start,
+                lines,
             };
-            line += nl;
+            line += lines;
             part
         })
         .collect())
@@ -186,8 +186,8 @@ mod tests {
             let line = 1 + text[..p.start as usize].matches('\n').count() as u64;
             assert_eq!(p.line, line);
         }
-        let lens: u64 = parts.iter().map(|p| p.len).sum();
-        assert_eq!(lens, text.len() as u64);
+        let lines: u64 = parts.iter().map(|p| p.lines).sum();
+        assert_eq!(lines, 21);
         // A part stops at any later cut, never at its own start or elsewhere.
         assert_eq!(parts[1].stop_at(parts[1].start), None);
         assert_eq!(parts[1].stop_at(parts[2].start), Some(parts[2].start));
@@ -214,7 +214,7 @@ mod tests {
             start,
             line: 1,
             cuts: Arc::from([10u64, 20, 30]),
-            len: 10,
+            lines: 1,
         };
         let mut s = Stitch::default();
         assert!(s.keeps(0, Some(&part(0))));

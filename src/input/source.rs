@@ -61,17 +61,13 @@ impl SourceFile {
 }
 
 impl SourceFile {
-    /// About how many lines the file has (or `bytes` of it), from its size and the lines of
-    /// its first 64 KiB; `None` for compressed files. Used to size row vectors once instead of
-    /// doubling them.
-    pub fn estimated_lines(&self, bytes: Option<u64>) -> Option<usize> {
+    /// About how many lines the file has, from its size and the lines of its first 64 KiB;
+    /// `None` for compressed files. Used to size row vectors once instead of doubling them.
+    pub fn estimated_lines(&self) -> Option<usize> {
         if self.gzip {
             return None;
         }
-        let len = match bytes {
-            Some(b) => b,
-            None => fs::metadata(&self.path).ok()?.len(),
-        };
+        let len = fs::metadata(&self.path).ok()?.len();
         let mut head = vec![0u8; 64 * 1024];
         let n = File::open(&self.path)
             .and_then(|mut f| f.read(&mut head))
