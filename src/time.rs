@@ -6,26 +6,33 @@ use chrono_tz::{GapInfo, Tz};
 /// An instant: whole seconds since the Unix epoch.
 pub type Ts = i64;
 
+/// The first instant a timestamp may name: 0001-01-01T00:00:00Z.
+pub const MIN_TS: Ts = -62_135_596_800;
+/// The last instant a timestamp may name: 9999-12-31T23:59:59Z. Later values (a run of digits
+/// read as Unix seconds can be anything) are invalid input rather than dates nobody can print.
+pub const MAX_TS: Ts = 253_402_300_799;
+
 /// Reads a timestamp cell: Unix seconds, or RFC 3339 with an offset (fractions truncated).
-/// `0` means absent and gives `None`. Returns the problem as text on failure.
+/// `0` means absent and gives `None`. Returns the problem as text on failure, including an
+/// instant outside the years 0001–9999.
 pub fn parse_ts_cell(text: &str) -> Result<Option<Ts>, String> {
     let t = text.trim();
+    let invalid = || format!("invalid timestamp \"{text}\"");
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
         return match t.parse::<i64>() {
             Ok(0) => Ok(None),
-            Ok(v) => Ok(Some(v)),
-            Err(_) => Err(format!("invalid timestamp \"{text}\"")),
+            Ok(v) if v <= MAX_TS => Ok(Some(v)),
+            _ => Err(format!("{} (after the year 9999)", invalid())),
         };
     }
-    parse_rfc3339(t)
-        .map(Some)
-        .ok_or_else(|| format!("invalid timestamp \"{text}\""))
+    parse_rfc3339(t).map(Some).ok_or_else(invalid)
 }
 
-/// Reads an RFC 3339 instant that carries an offset; fractional seconds are truncated.
+/// Reads an RFC 3339 instant that carries an offset; fractional seconds are truncated. An
+/// instant outside 0001–9999 UTC (`0000-12-31T23:00:00-02:00` is one) is refused.
 pub fn parse_rfc3339(text: &str) -> Option<Ts> {
     let dt = DateTime::parse_from_rfc3339(text.trim()).ok()?;
-    Some(dt.timestamp())
+    Some(dt.timestamp()).filter(|t| (MIN_TS..=MAX_TS).contains(t))
 }
 
 /// Reads an instant given on the command line or in a job file: RFC 3339 with an offset.
@@ -44,16 +51,21 @@ pub fn parse_zone(name: &str) -> Result<Tz, String> {
     })
 }
 
-/// The instant as a zoned date-time.
+/// The instant as a zoned date-time. Every instant the readers accept (years 0001–9999, and a
+/// leg's end at most 136 years later) is far inside chrono's range (±262,000 years); beyond it
+/// the value is clamped to that range's end rather than replaced by another date.
 pub fn zoned(ts: Ts, tz: Tz) -> DateTime<Tz> {
-    match tz.timestamp_opt(ts, 0) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t,
-        // Every Unix second maps to one local time; only out-of-range values land here.
-        LocalResult::None => tz
-            .timestamp_opt(0, 0)
-            .earliest()
-            .expect("epoch is representable"),
-    }
+    let utc = DateTime::from_timestamp(ts, 0).unwrap_or(if ts < 0 {
+        DateTime::<chrono::Utc>::MIN_UTC
+    } else {
+        DateTime::<chrono::Utc>::MAX_UTC
+    });
+    utc.with_timezone(&tz)
+}
+
+/// The instant at a fixed UTC offset (the Dataflow API's request offset), clamped as `zoned`.
+pub fn at_offset(ts: Ts, offset: chrono::FixedOffset) -> DateTime<chrono::FixedOffset> {
+    zoned(ts, Tz::UTC).with_timezone(&offset)
 }
 
 /// RFC 3339 in the zone, seconds precision, always a numeric offset (`+00:00`, never `Z`).
@@ -252,6 +264,36 @@ mod tests {
             "naive local time"
         );
         assert!(parse_ts_cell("1.5").is_err());
+    }
+
+    #[test]
+    fn timestamps_outside_the_years_0001_to_9999_are_invalid() {
+        assert_eq!(parse_ts_cell("253402300799"), Ok(Some(MAX_TS)));
+        assert_eq!(
+            parse_ts_cell("253402300800"),
+            Err("invalid timestamp \"253402300800\" (after the year 9999)".into())
+        );
+        assert!(parse_ts_cell("99999999999999").is_err());
+        assert!(
+            parse_ts_cell("99999999999999999999999").is_err(),
+            "over i64"
+        );
+        assert_eq!(parse_rfc3339("0001-01-01T00:00:00Z"), Some(MIN_TS));
+        assert_eq!(parse_rfc3339("9999-12-31T23:59:59Z"), Some(MAX_TS));
+        assert_eq!(
+            parse_rfc3339("0001-01-01T00:00:00+01:00"),
+            None,
+            "year 0 in UTC"
+        );
+        assert_eq!(
+            parse_rfc3339("9999-12-31T23:59:59-01:00"),
+            None,
+            "year 10000 in UTC"
+        );
+        assert!(parse_instant("0000-06-01T00:00:00Z").is_err());
+        // Whatever a computation reaches, a date is printed, never the epoch.
+        let late = format_rfc3339(MAX_TS + 136 * 366 * 86_400, Tz::UTC);
+        assert!(late.starts_with("+10136-"), "{late}");
     }
 
     #[test]

@@ -122,10 +122,7 @@ impl Filters {
     fn keeps(&self, ds: &Dataset, l: &Leg) -> bool {
         let s = |sym: Sym| ds.strings.get(sym);
         let duration = l.ended_at() - l.started_at;
-        let hour = chrono::DateTime::from_timestamp(l.started_at, 0)
-            .expect("an instant in range")
-            .with_timezone(&self.span.offset)
-            .hour();
+        let hour = crate::time::at_offset(l.started_at, self.span.offset).hour();
         self.caller
             .as_deref()
             .is_none_or(|c| s(l.caller).contains(c))

@@ -118,9 +118,7 @@ pub(crate) struct Span {
 impl Span {
     /// `t` as RFC 3339 with the request's offset.
     pub fn format(&self, t: Ts) -> String {
-        DateTime::from_timestamp(t, 0)
-            .expect("an instant in range")
-            .with_timezone(&self.offset)
+        crate::time::at_offset(t, self.offset)
             .format("%Y-%m-%dT%H:%M:%S%:z")
             .to_string()
     }

@@ -99,6 +99,10 @@ fn read_file<T: Table>(piece: &Piece, opts: LoadOptions) -> Result<Batch<T>> {
             Err(issue) if opts.skip_bad_rows => cx.quality.skip(T::NAME, issue.reason(T::NAME)),
             Err(issue) => return Err(issue.into_error(file, loc)),
         }
+        // The next row interns at most one text per column.
+        if !cx.strings.has_room(T::COLUMNS.len()) || !cx.sessions.has_room(1) {
+            return Err(too_many_texts(&file.path, Some(loc)));
+        }
         Ok(())
     })?;
     let stats = cx.quality.tables.entry(T::NAME).or_default();
@@ -112,6 +116,19 @@ fn read_file<T: Table>(piece: &Piece, opts: LoadOptions) -> Result<Batch<T>> {
         quality: cx.quality,
         stop,
     })
+}
+
+/// The dataset holds more distinct texts than a 32-bit symbol can name.
+fn too_many_texts(path: &Path, loc: Option<crate::error::Loc>) -> Error {
+    Error::Data {
+        path: path.to_path_buf(),
+        loc,
+        message: format!(
+            "the dataset has more than {} distinct texts, more than one run can hold \
+             (split the dataset, e.g. by tenant)",
+            crate::model::pool::MAX_STRINGS
+        ),
+    }
 }
 
 /// The pieces of one table, in file order.
@@ -249,6 +266,10 @@ fn merge_into<T: Table>(
         // The first error in file order wins, whichever thread found it first.
         let mut batch = batch?;
         stitch.kept(piece.index, piece.part.as_ref(), batch.stop);
+        if !ds.strings.has_room(batch.strings.len()) || !ds.sessions.has_room(batch.sessions.len())
+        {
+            return Err(too_many_texts(&piece.file.path, None));
+        }
         let strings = ds.strings.absorb(batch.strings);
         let sessions = ds.sessions.absorb(batch.sessions);
         // The first file's pools are taken as they are: nothing to remap.

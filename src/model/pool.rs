@@ -57,6 +57,11 @@ fn spread(h: u32) -> u64 {
     u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
+/// The most strings a pool holds: symbols are 32 bits. The readers check `has_room` as rows
+/// and files are added (a row interns at most a few dozen texts), so input that would pass it
+/// is refused as data, and `intern` never meets a full pool.
+pub const MAX_STRINGS: usize = u32::MAX as usize - 1024;
+
 impl StrPool {
     /// A pool whose symbol 0 is the empty string.
     pub fn new() -> StrPool {
@@ -80,7 +85,8 @@ impl StrPool {
         if let Some(sym) = self.lookup_hashed(s, h) {
             return sym;
         }
-        let sym = Sym(u32::try_from(self.len()).expect("fewer than 2^32 distinct strings"));
+        // `has_room` is checked by every reader before a pool can get here.
+        let sym = Sym(self.len() as u32);
         self.index
             .insert_unique(spread(h), (sym, h), |&(_, h)| spread(h));
         self.text.push_str(s);
@@ -107,6 +113,11 @@ impl StrPool {
     /// How many strings the pool holds.
     pub fn len(&self) -> usize {
         self.starts.len() - 1
+    }
+
+    /// Can `more` strings still be added (see `MAX_STRINGS`)?
+    pub fn has_room(&self, more: usize) -> bool {
+        self.len().saturating_add(more) <= MAX_STRINGS
     }
 
     /// True when the pool holds nothing (not even the empty string).
@@ -137,15 +148,15 @@ impl StrPool {
 #[derive(Debug, Clone, Default)]
 pub struct TextColumn {
     bytes: String,
-    ends: Vec<u32>,
+    /// 64-bit ends: a month of call ids can pass 4 GiB, and only `query` keeps this column.
+    ends: Vec<u64>,
 }
 
 impl TextColumn {
     /// Appends the next row's text.
     pub fn push(&mut self, text: &str) {
         self.bytes.push_str(text);
-        self.ends
-            .push(u32::try_from(self.bytes.len()).expect("under 4 GiB of text in one column"));
+        self.ends.push(self.bytes.len() as u64);
     }
 
     /// Row `i`'s text.
@@ -160,7 +171,7 @@ impl TextColumn {
             *self = other;
             return;
         }
-        let base = self.bytes.len() as u32;
+        let base = self.bytes.len() as u64;
         self.bytes.push_str(&other.bytes);
         self.ends.extend(other.ends.iter().map(|e| e + base));
     }

@@ -313,3 +313,45 @@ fn files_of_a_table_directory_are_read_in_name_order_and_others_ignored() {
         out.stdout
     );
 }
+
+/// A run of digits is Unix seconds only up to 9999-12-31T23:59:59Z: later, the reader refuses it
+/// (it used to make `query` panic and `build` print the epoch for it).
+#[test]
+fn a_timestamp_after_the_year_9999_is_invalid_everywhere() {
+    let env = Env::new();
+    env.write(
+        "data/cdr.csv",
+        "session_id,caller,callee,started_at,ended_at\ns1,1,2,1759017600,1759017660\ns2,1,2,99999999999999,\n",
+    );
+    env.write(
+        "body.json",
+        r#"{"start_time": "2025-09-28T00:00:00Z", "end_time": "2025-09-29T00:00:00Z"}"#,
+    );
+    let line = "error: data/cdr.csv:3: field \"started_at\": \
+                invalid timestamp \"99999999999999\" (after the year 9999)";
+    let period = [
+        "--from",
+        "2025-09-28T00:00:00Z",
+        "--to",
+        "2025-09-29T00:00:00Z",
+    ];
+    for args in [
+        vec!["validate", "--data", "data"],
+        [
+            &["build", "--type", "CALLLOGS", "--data", "data"][..],
+            &period,
+        ]
+        .concat(),
+        vec![
+            "query",
+            "getCallsHistory",
+            "--data",
+            "data",
+            "--body",
+            "body.json",
+        ],
+    ] {
+        let out = env.run(&args);
+        assert_fails(&out, 1, line);
+    }
+}
