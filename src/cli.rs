@@ -532,8 +532,7 @@ fn read_body(
         message,
     };
     let text = match path {
-        Some(p) => std::fs::read_to_string(p)
-            .map_err(|e| fail(None, format!("cannot read the request body: {e}")))?,
+        Some(p) => crate::error::read_config_text(p, "request body")?,
         None if optional => String::new(),
         None => {
             let mut s = String::new();
@@ -560,8 +559,7 @@ fn read_request(path: &std::path::Path) -> Result<Criteria> {
         line,
         message,
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| fail(None, format!("cannot read the file: {e}")))?;
+    let text = crate::error::read_config_text(path, "request file")?;
     let body: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| fail(Some(e.line() as u64), format!("malformed JSON: {e}")))?;
     Criteria::from_request(&body).map_err(|m| fail(None, m))

@@ -78,6 +78,15 @@ pub enum Error {
     },
     /// Some reports of a run failed (each was reported as it failed) (exit 1).
     JobsFailed(usize),
+    /// A directory the command needs is missing or cannot be listed (exit 1).
+    Dir {
+        /// The directory.
+        path: PathBuf,
+        /// What it is to the command (`dataset directory`).
+        what: &'static str,
+        /// The cause.
+        source: io::Error,
+    },
     /// An output file could not be written (exit 1).
     Write {
         /// The file.
@@ -92,6 +101,32 @@ impl Error {
     pub fn stdout(source: io::Error) -> Error {
         Error::Write {
             path: "<stdout>".into(),
+            source,
+        }
+    }
+
+    /// An input file could not be read.
+    pub fn read(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Read {
+            path: path.into(),
+            loc: None,
+            source,
+        }
+    }
+
+    /// An output file could not be written.
+    pub fn write(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Write {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A directory could not be listed (or is not one).
+    pub fn dir(path: impl Into<PathBuf>, what: &'static str, source: io::Error) -> Error {
+        Error::Dir {
+            path: path.into(),
+            what,
             source,
         }
     }
@@ -160,11 +195,18 @@ impl fmt::Display for Error {
                 "{needed_by} needs the \"{table}\" table, and the dataset has none \
                  (a file {table}.csv, .json, .ndjson or a directory {table}/)"
             ),
-            Error::Read { path, loc, .. } => match loc {
-                Some(loc) => write!(f, "{}{loc}: cannot read the file", path.display()),
-                None => write!(f, "{}: cannot read the file", path.display()),
+            // The operating system's reason is part of the one line (and not repeated as a
+            // cause): `out/x.csv: cannot write: No space left on device (os error 28)`.
+            Error::Read { path, loc, source } => match loc {
+                Some(loc) => write!(f, "{}{loc}: cannot read: {source}", path.display()),
+                None => write!(f, "{}: cannot read: {source}", path.display()),
             },
-            Error::Write { path, .. } => write!(f, "{}: cannot write the file", path.display()),
+            Error::Dir { path, what, source } => {
+                write!(f, "{}: cannot open the {what}: {source}", path.display())
+            }
+            Error::Write { path, source } => {
+                write!(f, "{}: cannot write: {source}", path.display())
+            }
             Error::JobsFailed(n) => {
                 write!(
                     f,
@@ -176,13 +218,17 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Read { source, .. } | Error::Write { source, .. } => Some(source),
-            _ => None,
-        }
-    }
+/// Every message is one line that already holds its cause: no error has a separate source.
+impl std::error::Error for Error {}
+
+/// Reads a configuration file (job file, params file, request body: `what`) as text; a failure
+/// is a configuration error naming the file and the operating system's reason.
+pub fn read_config_text(path: &std::path::Path, what: &str) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::Config {
+        path: path.to_path_buf(),
+        line: None,
+        message: format!("cannot read the {what}: {e}"),
+    })
 }
 
 #[cfg(test)]
@@ -216,6 +262,23 @@ mod tests {
             e.to_string(),
             "d/agents.json: record 3: field \"agent_id\": is required"
         );
+    }
+
+    #[test]
+    fn io_errors_carry_the_os_reason_in_their_one_line() {
+        let full = io::Error::from_raw_os_error(28);
+        let e = Error::write("out/x.csv", full);
+        assert_eq!(
+            e.to_string(),
+            "out/x.csv: cannot write: No space left on device (os error 28)"
+        );
+        assert!(std::error::Error::source(&e).is_none(), "printed once");
+        let e = Error::dir("nope", "dataset directory", io::Error::from_raw_os_error(2));
+        assert_eq!(
+            e.to_string(),
+            "nope: cannot open the dataset directory: No such file or directory (os error 2)"
+        );
+        assert_eq!(e.exit_code(), 1);
     }
 
     #[test]

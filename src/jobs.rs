@@ -91,11 +91,7 @@ const FIELDS: [&str; 15] = [
 
 /// Reads and checks a job file; every problem is reported, each with its job, field and line.
 pub fn load(path: &Path) -> Result<Vec<Job>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
-        path: path.to_path_buf(),
-        line: None,
-        message: format!("cannot read the job file: {e}"),
-    })?;
+    let text = crate::error::read_config_text(path, "job file")?;
     let raw = if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))

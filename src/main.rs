@@ -27,11 +27,7 @@ fn main() -> ExitCode {
 }
 
 fn fail(e: &Error) -> ExitCode {
+    // Every error is one line that already holds its cause.
     eprintln!("error: {e}");
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        eprintln!("  caused by: {c}");
-        cause = c.source();
-    }
     ExitCode::from(e.exit_code())
 }

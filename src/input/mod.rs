@@ -302,12 +302,13 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
 
 /// `load`, cutting a plain CSV CDR file into parts of about `part_bytes` bytes.
 fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Dataset> {
-    if !dir.is_dir() {
-        return Err(Error::Read {
-            path: dir.to_path_buf(),
-            loc: None,
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such dataset directory"),
-        });
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            let source = std::io::Error::from(std::io::ErrorKind::NotADirectory);
+            return Err(Error::dir(dir, "dataset directory", source));
+        }
+        Err(source) => return Err(Error::dir(dir, "dataset directory", source)),
     }
     let mut ds = Dataset {
         strings: StrPool::new(),

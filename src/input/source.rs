@@ -103,19 +103,12 @@ pub fn table_files(
     table: &str,
     quality: &mut Quality,
 ) -> Result<Option<Vec<SourceFile>>> {
-    let entries = fs::read_dir(dir).map_err(|source| Error::Read {
-        path: dir.to_path_buf(),
-        loc: None,
-        source,
-    })?;
+    let entries =
+        fs::read_dir(dir).map_err(|source| Error::dir(dir, "dataset directory", source))?;
     let mut as_files = Vec::new();
     let mut as_dir = None;
     for entry in entries {
-        let entry = entry.map_err(|source| Error::Read {
-            path: dir.to_path_buf(),
-            loc: None,
-            source,
-        })?;
+        let entry = entry.map_err(|source| Error::dir(dir, "dataset directory", source))?;
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
         if name == table {
@@ -160,18 +153,10 @@ pub fn table_files(
 }
 
 fn directory_files(sub: &Path, quality: &mut Quality) -> Result<Vec<SourceFile>> {
-    let entries = fs::read_dir(sub).map_err(|source| Error::Read {
-        path: sub.to_path_buf(),
-        loc: None,
-        source,
-    })?;
+    let entries = fs::read_dir(sub).map_err(|source| Error::dir(sub, "table directory", source))?;
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|source| Error::Read {
-            path: sub.to_path_buf(),
-            loc: None,
-            source,
-        })?;
+        let entry = entry.map_err(|source| Error::dir(sub, "table directory", source))?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         if path.is_dir() {

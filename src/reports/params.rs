@@ -28,8 +28,7 @@ pub fn read_file(path: &std::path::Path) -> Result<RawParams, crate::error::Erro
         line,
         message,
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| fail(None, format!("cannot read the file: {e}")))?;
+    let text = crate::error::read_config_text(path, "params file")?;
     let value: Value = if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
