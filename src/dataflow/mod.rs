@@ -11,6 +11,7 @@ use serde_json::{Map, Number, Value};
 use crate::error::{Error, Result};
 use crate::model::agents::Timeline;
 use crate::model::{Dataset, Facts};
+use crate::reports::measure::{Average, Percent};
 use crate::time::Ts;
 
 /// The eight operations, by the seed's `operationId`.
@@ -223,22 +224,14 @@ pub(crate) fn percent(hundredths: i64) -> Value {
     Value::Number(text.parse::<Number>().expect("a decimal is a JSON number"))
 }
 
-/// `num / den` as a percentage (0 over nothing).
-pub(crate) fn pct(num: i64, den: i64) -> Value {
-    percent(if den == 0 {
-        0
-    } else {
-        crate::reports::table::div_half_up(num * 10_000, den)
-    })
+/// A percentage as the API prints it: 0 over nothing.
+pub(crate) fn pct(p: Percent) -> Value {
+    percent(p.hundredths().unwrap_or(0))
 }
 
-/// An average in whole seconds, half up (0 over nothing).
-pub(crate) fn avg(sum: i64, n: i64) -> Value {
-    Value::from(if n == 0 {
-        0
-    } else {
-        crate::reports::table::div_half_up(sum, n)
-    })
+/// An average in whole seconds as the API prints it: 0 over nothing.
+pub(crate) fn avg(a: Average) -> Value {
+    Value::from(a.secs().unwrap_or(0))
 }
 
 /// Answers a query from a dataset.
@@ -288,9 +281,9 @@ mod tests {
         assert_eq!(percent(5000).to_string(), "50");
         assert_eq!(percent(1250).to_string(), "12.5");
         assert_eq!(percent(0).to_string(), "0");
-        assert_eq!(pct(2, 3).to_string(), "66.67");
-        assert_eq!(pct(1, 0).to_string(), "0");
-        assert_eq!(avg(15, 2), Value::from(8));
+        assert_eq!(pct(Percent::of(2, 3)).to_string(), "66.67");
+        assert_eq!(pct(Percent::of(1, 0)).to_string(), "0");
+        assert_eq!(avg(Average::of(15, 2)), Value::from(8));
     }
 
     #[test]

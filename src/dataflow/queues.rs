@@ -86,11 +86,11 @@ fn kpis(a: &QueueAcc) -> Value {
         "offered": a.offered(),
         "accepted": a.accepted,
         "abandoned": a.abandoned,
-        "sla_pct": pct(a.within_sla, a.offered()),
-        "aht_sec": avg(a.talk + a.wrap, a.accepted),
-        "att_sec": avg(a.talk, a.accepted),
-        "avg_wrap_time_sec": avg(a.wrap, a.accepted),
-        "asa_sec": avg(a.wait, a.accepted),
+        "sla_pct": pct(a.sla_pct()),
+        "aht_sec": avg(a.aht_secs()),
+        "att_sec": avg(a.att_secs()),
+        "avg_wrap_time_sec": avg(a.avg_wrap_secs()),
+        "asa_sec": avg(a.asa_secs()),
     })
 }
 
@@ -160,7 +160,7 @@ pub fn answer(ds: &Dataset, facts: &Facts, timeline: &Timeline, q: &Query) -> Re
                         "offered": t.offered(),
                         "accepted": t.accepted,
                         "abandoned": t.abandoned,
-                        "asa_sec": avg(t.wait, t.accepted),
+                        "asa_sec": avg(t.asa_secs()),
                         "cb_ok": t.cb_ok,
                         "cb_fail": t.cb_fail,
                     })
@@ -172,15 +172,14 @@ pub fn answer(ds: &Dataset, facts: &Facts, timeline: &Timeline, q: &Query) -> Re
             let s = span(body, None, Some(86_400))?;
             let (queue, agent) = (text(body, "queue")?, required(body, "agent")?);
             let (h, st) = agent_figures(&env, s.from, s.to, queue, agent);
-            let (occ_n, occ_d) = st.occupancy();
             json!({ "points": {
                 "total": h.offered,
                 "accepted": h.accepted,
-                "occupancy_pct": pct(occ_n, occ_d),
-                "aht_sec": avg(h.talk + h.wrap, h.accepted),
-                "att_sec": avg(h.talk, h.accepted),
-                "avg_wrap_time_sec": avg(h.wrap, h.accepted),
-                "average_ring_time_sec": avg(h.ring, h.accepted),
+                "occupancy_pct": pct(st.occupancy()),
+                "aht_sec": avg(h.aht_secs()),
+                "att_sec": avg(h.att_secs()),
+                "avg_wrap_time_sec": avg(h.avg_wrap_secs()),
+                "average_ring_time_sec": avg(h.avg_ring_secs()),
             }})
         }
         Operation::AgentQueueTimeseries => {
@@ -191,12 +190,11 @@ pub fn answer(ds: &Dataset, facts: &Facts, timeline: &Timeline, q: &Query) -> Re
                 .into_iter()
                 .map(|(a, b)| {
                     let (h, st) = agent_figures(&env, a, b, queue, agent);
-                    let (occ_n, occ_d) = st.occupancy();
                     json!({
                         "t": s.format(a),
-                        "occupancy_pct": pct(occ_n, occ_d),
-                        "aht_sec": avg(h.talk + h.wrap, h.accepted),
-                        "att_sec": avg(h.talk, h.accepted),
+                        "occupancy_pct": pct(st.occupancy()),
+                        "aht_sec": avg(h.aht_secs()),
+                        "att_sec": avg(h.att_secs()),
                         "accepted": h.accepted,
                     })
                 })

@@ -2,6 +2,7 @@
 //! intervals with their implied ends clipped to the session, the gaps between them, wrap-up per
 //! call, and off-hook segments.
 
+use crate::reports::measure::Percent;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::pool::Sym;
@@ -237,15 +238,20 @@ impl StateTime {
         self.unknown += o.unknown;
     }
 
-    /// Occupancy as (numerator, denominator): `(ON_CALL + WRAP_UP) / (ON_CALL + WRAP_UP + READY)`.
-    pub fn occupancy(&self) -> (i64, i64) {
+    /// Occupancy: `(ON_CALL + WRAP_UP) / (ON_CALL + WRAP_UP + READY)`.
+    pub fn occupancy(&self) -> Percent {
         let busy = self.on_call + self.wrap_up;
-        (busy, busy + self.ready)
+        Percent::of(busy, busy + self.ready)
     }
 
-    /// Utilization as (numerator, denominator): `(ON_CALL + WRAP_UP) / login`.
-    pub fn utilization(&self) -> (i64, i64) {
-        (self.on_call + self.wrap_up, self.login)
+    /// Utilization: `(ON_CALL + WRAP_UP) / login`.
+    pub fn utilization(&self) -> Percent {
+        Percent::of(self.on_call + self.wrap_up, self.login)
+    }
+
+    /// Not ready %: `NOT_READY / login`.
+    pub fn not_ready_pct(&self) -> Percent {
+        Percent::of(self.not_ready, self.login)
     }
 }
 
@@ -377,8 +383,8 @@ L1,ENGAGED,,1400,
                 ..StateTime::default()
             }
         );
-        assert_eq!(a.occupancy(), (100, 200));
-        assert_eq!(a.utilization(), (100, 400));
+        assert_eq!(a.occupancy(), Percent::of(100, 200));
+        assert_eq!(a.utilization(), Percent::of(100, 400));
         // L2 (open, no states) runs 1500–1800 as now is 1800: all UNKNOWN.
         let mut b = StateTime::default();
         b.add_session(&t, &t.sessions[1], 0, 10_000);

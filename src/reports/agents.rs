@@ -7,6 +7,7 @@ use crate::model::agents::{SessionSpan, StateTime};
 use crate::model::pool::Sym;
 use crate::model::queue::Entry;
 use crate::model::rows::State;
+use crate::reports::measure::Average;
 use crate::reports::params::Params;
 use crate::reports::select::{entries_in_period, offered_agents, wrap};
 use crate::reports::table::{avg, ident_cmp, max_cell, pct, Cell, Row, Table};
@@ -72,15 +73,24 @@ impl Handling {
         }
     }
 
-    /// `avg_ring_secs, att_secs, avg_wrap_secs, aht_secs`.
-    pub fn averages(&self) -> [Cell<'static>; 4] {
-        let n = self.accepted;
-        [
-            avg(self.ring, n),
-            avg(self.talk, n),
-            avg(self.wrap, n),
-            avg(self.talk + self.wrap, n),
-        ]
+    /// Average ring: ring of the answered offers / accepted.
+    pub fn avg_ring_secs(&self) -> Average {
+        Average::of(self.ring, self.accepted)
+    }
+
+    /// ATT: talk / accepted.
+    pub fn att_secs(&self) -> Average {
+        Average::of(self.talk, self.accepted)
+    }
+
+    /// Average wrap-up: wrap-up / accepted.
+    pub fn avg_wrap_secs(&self) -> Average {
+        Average::of(self.wrap, self.accepted)
+    }
+
+    /// AHT: (talk + wrap-up) / accepted.
+    pub fn aht_secs(&self) -> Average {
+        Average::of(self.talk + self.wrap, self.accepted)
     }
 }
 
@@ -143,8 +153,6 @@ pub fn summary_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         period.tz,
     );
     let cells = |st: &StateTime, h: &Handling| -> Vec<Cell> {
-        let (occ_n, occ_d) = st.occupancy();
-        let (util_n, util_d) = st.utilization();
         let mut v = vec![
             Cell::Secs(st.login),
             Cell::Secs(st.ready),
@@ -156,11 +164,14 @@ pub fn summary_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             Cell::Int(h.accepted),
             Cell::Int(h.offered - h.accepted),
         ];
-        v.extend(h.averages());
         v.extend([
-            pct(occ_n, occ_d),
-            pct(util_n, util_d),
-            pct(st.not_ready, st.login),
+            h.avg_ring_secs().into(),
+            h.att_secs().into(),
+            h.avg_wrap_secs().into(),
+            h.aht_secs().into(),
+            st.occupancy().into(),
+            st.utilization().into(),
+            st.not_ready_pct().into(),
         ]);
         v
     };

@@ -5,6 +5,7 @@ mod activity;
 pub(crate) mod agents;
 mod calls;
 mod histograms;
+pub mod measure;
 pub mod notes;
 pub mod params;
 pub(crate) mod queues;
@@ -234,6 +235,21 @@ pub(crate) mod testing {
             }
         }
 
+        /// The context of a period `[from, to)` (RFC 3339) in `tz`.
+        pub fn ctx(&self, from: &str, to: &str, tz: &str) -> Ctx<'_> {
+            Ctx {
+                ds: &self.ds,
+                facts: &self.facts,
+                timeline: &self.timeline,
+                period: Period {
+                    from: parse_rfc3339(from).unwrap(),
+                    to: parse_rfc3339(to).unwrap(),
+                    tz: tz.parse().unwrap(),
+                },
+                now: self.now,
+            }
+        }
+
         /// Runs a report over `[from, to)` (RFC 3339) in `tz` with `--param` style arguments.
         pub fn table(
             &self,
@@ -248,18 +264,7 @@ pub(crate) mod testing {
                 raw.push_arg(a).unwrap();
             }
             let (params, _) = params::parse(kind, &raw).unwrap();
-            let period = Period {
-                from: parse_rfc3339(from).unwrap(),
-                to: parse_rfc3339(to).unwrap(),
-                tz: tz.parse().unwrap(),
-            };
-            let ctx = Ctx {
-                ds: &self.ds,
-                facts: &self.facts,
-                timeline: &self.timeline,
-                period,
-                now: self.now,
-            };
+            let ctx = self.ctx(from, to, tz);
             compute(
                 &ctx,
                 &Request {

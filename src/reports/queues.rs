@@ -9,11 +9,12 @@ use rayon::prelude::*;
 use crate::model::pool::Sym;
 use crate::model::queue::{Entry, Fate, Outcome};
 use crate::reports::agents::Handling;
+use crate::reports::measure::{Average, Percent};
 use crate::reports::params::Params;
 use crate::reports::select::{
     entries_in_period, is_short, offered_agents, queue_rows, row_index, tenant_ok, wrap, ServiceRow,
 };
-use crate::reports::table::{avg, ident_cmp, max_cell, pct, Cell, Row, Table};
+use crate::reports::table::{ident_cmp, max_cell, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 
 /// The index of a wait's bucket: `i` with `ST(i−1) < wait ≤ ST(i)`, or 10 for the rest.
@@ -70,6 +71,61 @@ impl QueueAcc {
     /// `offered`: entries less short abandons.
     pub fn offered(&self) -> i64 {
         self.entries - self.short
+    }
+
+    /// SLA %: answered within the SLA (wait ≤ SLA seconds) / offered.
+    pub fn sla_pct(&self) -> Percent {
+        Percent::of(self.within_sla, self.offered())
+    }
+
+    /// Abandon rate: abandoned (short abandons excluded) / offered.
+    pub fn abandon_rate_pct(&self) -> Percent {
+        Percent::of(self.abandoned, self.offered())
+    }
+
+    /// ASA: wait of answered entries / accepted.
+    pub fn asa_secs(&self) -> Average {
+        Average::of(self.wait, self.accepted)
+    }
+
+    /// ATT: talk of answered entries / accepted.
+    pub fn att_secs(&self) -> Average {
+        Average::of(self.talk, self.accepted)
+    }
+
+    /// Average wrap-up: wrap-up of answered entries / accepted.
+    pub fn avg_wrap_secs(&self) -> Average {
+        Average::of(self.wrap, self.accepted)
+    }
+
+    /// AHT: (talk + wrap-up) / accepted.
+    pub fn aht_secs(&self) -> Average {
+        Average::of(self.talk + self.wrap, self.accepted)
+    }
+
+    /// Average ring: ring of the answering offers / accepted.
+    pub fn avg_ring_secs(&self) -> Average {
+        Average::of(self.ring, self.accepted)
+    }
+
+    /// Callback request rate: callback requests / offered.
+    pub fn request_rate_pct(&self) -> Percent {
+        Percent::of(self.callbacks, self.offered())
+    }
+
+    /// Callback fail %: failed / (ok + failed); pending requests are not judged yet.
+    pub fn cb_fail_pct(&self) -> Percent {
+        Percent::of(self.cb_fail, self.cb_ok + self.cb_fail)
+    }
+
+    /// Wait to callback: (first attempt start − entry) / attempted requests.
+    pub fn avg_wait_to_callback_secs(&self) -> Average {
+        Average::of(self.cb_wait, self.cb_attempted)
+    }
+
+    /// Callback talk: talk of the answered attempts / successful callbacks.
+    pub fn avg_callback_talk_secs(&self) -> Average {
+        Average::of(self.cb_talk, self.cb_ok)
     }
 
     /// Adds another partial sum.
@@ -228,13 +284,13 @@ pub fn queue_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             Cell::Int(a.callbacks),
             r.map_or(Cell::Empty, |r| Cell::Int(r.sla)),
             Cell::Int(a.within_sla),
-            pct(a.within_sla, a.offered()),
-            pct(a.abandoned, a.offered()),
-            avg(a.wait, a.accepted),
+            a.sla_pct().into(),
+            a.abandon_rate_pct().into(),
+            a.asa_secs().into(),
             max_cell(a.max_wait),
-            avg(a.talk, a.accepted),
-            avg(a.wrap, a.accepted),
-            avg(a.talk + a.wrap, a.accepted),
+            a.att_secs().into(),
+            a.avg_wrap_secs().into(),
+            a.aht_secs().into(),
             Cell::Int(a.cb_ok),
             Cell::Int(a.cb_fail),
         ]);
@@ -288,7 +344,6 @@ pub fn agent_queue_report<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         agents.sort_by(|x, y| ident_cmp(strings.get(x.0), strings.get(y.0)));
         let q = [Cell::text(&r.number), Cell::text(&r.name)];
         for (agent, h) in agents {
-            let [ring, att, avg_wrap, aht] = h.averages();
             let mut v = q.to_vec();
             v.extend([
                 Cell::str(strings.get(agent)),
@@ -298,12 +353,12 @@ pub fn agent_queue_report<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
                 Cell::Int(h.accepted),
                 Cell::Int(h.offered - h.accepted),
                 pct(h.accepted, a.accepted),
-                ring,
+                h.avg_ring_secs().into(),
                 Cell::Secs(h.talk),
-                att,
+                h.att_secs().into(),
                 Cell::Secs(h.wrap),
-                avg_wrap,
-                aht,
+                h.avg_wrap_secs().into(),
+                h.aht_secs().into(),
             ]);
             t.rows.push(Row::data(v));
         }
@@ -316,12 +371,12 @@ pub fn agent_queue_report<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             Cell::Int(a.accepted),
             Cell::Int(a.offered() - a.accepted),
             pct(a.accepted, a.accepted),
-            avg(a.ring, a.accepted),
+            a.avg_ring_secs().into(),
             Cell::Secs(a.talk),
-            avg(a.talk, a.accepted),
+            a.att_secs().into(),
             Cell::Secs(a.wrap),
-            avg(a.wrap, a.accepted),
-            avg(a.talk + a.wrap, a.accepted),
+            a.avg_wrap_secs().into(),
+            a.aht_secs().into(),
         ]);
         t.rows.push(Row::total(v));
     }
@@ -354,14 +409,14 @@ pub fn callback_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         v.extend([
             Cell::Int(a.offered()),
             Cell::Int(a.callbacks),
-            pct(a.callbacks, a.offered()),
+            a.request_rate_pct().into(),
             Cell::Int(a.cb_attempted),
             Cell::Int(a.cb_ok),
             Cell::Int(a.cb_fail),
             Cell::Int(a.cb_pending),
-            pct(a.cb_fail, a.cb_ok + a.cb_fail),
-            avg(a.cb_wait, a.cb_attempted),
-            avg(a.cb_talk, a.cb_ok),
+            a.cb_fail_pct().into(),
+            a.avg_wait_to_callback_secs().into(),
+            a.avg_callback_talk_secs().into(),
         ]);
         v
     };
@@ -376,6 +431,7 @@ pub fn callback_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
 pub(crate) mod tests {
     use super::bucket;
     use crate::reports::params::DEFAULT_STX;
+    use crate::reports::table::Cell;
     use crate::reports::testing::Fixture;
     use crate::reports::ReportKind::*;
     use crate::time::parse_rfc3339;
@@ -492,6 +548,41 @@ pub(crate) mod tests {
                  8002,,1,0,1,0,0,0,20,0,0.00,100.00,,,,,,0,0\n\
                  TOTAL,,9,3,2,1,1,3,,2,22.22,22.22,15,21,70,10,80,1,1\n"
             )
+        );
+    }
+
+    /// The named formulas of queue 8000 in the scenario, each by hand; QUEUESUMMARY prints them.
+    #[test]
+    fn queue_formulas_by_hand() {
+        use crate::reports::queues::queue_accs;
+        let f = scenario();
+        let t = f.table(QueueSummary, DAY[0], DAY[1], "UTC", &[]);
+        let ctx = f.ctx(DAY[0], DAY[1], "UTC");
+        let (_, accs, total) = queue_accs(&ctx, &Default::default());
+        let q = &accs[0];
+        // Offered 5 (6 entries less the short abandon c); a within 20 s: 1/5.
+        assert_eq!(q.sla_pct().hundredths(), Some(2000));
+        assert_eq!(q.abandon_rate_pct().hundredths(), Some(2000), "d: 1/5");
+        assert_eq!(q.asa_secs().secs(), Some(21), "(20 + 21) / 2 = 20.5 → 21");
+        assert_eq!(q.att_secs().secs(), Some(75), "(100 + 50) / 2");
+        assert_eq!(q.avg_wrap_secs().secs(), Some(15), "30 / 2");
+        assert_eq!(q.aht_secs().secs(), Some(90), "(150 + 30) / 2");
+        assert_eq!(q.avg_ring_secs().secs(), Some(14), "(18 + 10) / 2");
+        assert_eq!(q.request_rate_pct().hundredths(), Some(2000), "f: 1/5");
+        assert_eq!(q.cb_fail_pct().hundredths(), Some(0), "cb1 ok");
+        assert_eq!(
+            q.avg_wait_to_callback_secs().secs(),
+            Some(630),
+            "1130 − 500"
+        );
+        assert_eq!(q.avg_callback_talk_secs().secs(), Some(120));
+        // TOTAL: offered 9, within 2, ASA (20 + 21 + 5) / 3 = 15.33 → 15.
+        assert_eq!(total.sla_pct().hundredths(), Some(2222));
+        assert_eq!(total.asa_secs().secs(), Some(15));
+        let total_row = &t.rows.last().unwrap().cells;
+        assert_eq!(
+            (&total_row[10], &total_row[12]),
+            (&Cell::Pct(2222), &Cell::Secs(15))
         );
     }
 

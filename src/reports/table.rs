@@ -95,22 +95,14 @@ pub fn div_half_up(num: i64, den: i64) -> i64 {
     (2 * n + d).div_euclid(2 * d) as i64
 }
 
-/// An average in whole seconds, half up; empty over nothing.
+/// An average in whole seconds, half up; empty over nothing (`Average`).
 pub fn avg(sum: i64, n: i64) -> Cell<'static> {
-    if n == 0 {
-        Cell::Empty
-    } else {
-        Cell::Secs(div_half_up(sum, n))
-    }
+    crate::reports::measure::Average::of(sum, n).into()
 }
 
-/// `num × 100 / den` in hundredths, half up; empty when `den` is 0.
+/// `num × 100 / den` in hundredths, half up; empty when `den` is 0 (`Percent`).
 pub fn pct(num: i64, den: i64) -> Cell<'static> {
-    if den == 0 {
-        Cell::Empty
-    } else {
-        Cell::Pct(div_half_up(num * 10_000, den))
-    }
+    crate::reports::measure::Percent::of(num, den).into()
 }
 
 /// A maximum, empty over nothing.

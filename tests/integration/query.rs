@@ -112,6 +112,30 @@ fn queue_kpis_by_hand() {
         ),
         r#"{"metrics":{"offered":3,"accepted":3,"abandoned":0,"sla_pct":66.67,"aht_sec":90,"att_sec":80,"avg_wrap_time_sec":10,"asa_sec":17}}"#
     );
+    // The report prints the same hand-computed figures (not merely the query's): offered 2,
+    // accepted 2, SLA 50.00, abandon 0.00, ASA 21, max wait 21, ATT 75, wrap 15, AHT 90.
+    let rows = csv_rows(
+        &env,
+        &[
+            "build",
+            "--type",
+            "QUEUESUMMARY",
+            "--data",
+            "data",
+            "--now",
+            "2025-01-02T00:00:00Z",
+            "--from",
+            "2025-01-01T09:00:00Z",
+            "--to",
+            "2025-01-01T10:00:00Z",
+            "--param",
+            "queues=8000:20",
+        ],
+    );
+    assert_eq!(
+        rows[0].join(","),
+        "8000,Sales,2,2,0,1,0,0,20,1,50.00,0.00,21,21,75,15,90,0,0"
+    );
     // Points step from start_time and carry its offset.
     assert_eq!(
         ok(
