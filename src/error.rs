@@ -62,8 +62,8 @@ pub enum Error {
     },
     /// A report needs a table the dataset does not have (exit 1).
     MissingTable {
-        /// The table's name.
-        table: &'static str,
+        /// The table.
+        table: crate::model::TableName,
         /// Who needs it.
         needed_by: String,
     },

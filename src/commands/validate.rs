@@ -95,8 +95,8 @@ fn report(
 }
 
 fn table_order(ds: &Dataset) -> Vec<(&'static str, Option<&crate::model::quality::TableStats>)> {
-    input::TABLES
+    crate::model::TableName::ALL
         .iter()
-        .map(|t| (*t, ds.quality.tables.get(t)))
+        .map(|t| (t.as_str(), ds.quality.tables.get(t)))
         .collect()
 }

@@ -5,6 +5,7 @@ use crate::input::rows::{FieldError, RowIssue, RowView};
 use crate::input::table::{columns, ParseCx, Table};
 use crate::model::legs::{Endpoint, Extra, Leg, Party};
 use crate::model::pool::Sym;
+use crate::model::TableName;
 
 mod col {
     super::columns! {
@@ -41,7 +42,7 @@ fn endpoint(row: &RowView<'_>, c: usize, cx: &mut ParseCx) -> Result<Endpoint, F
 }
 
 impl Table for Leg {
-    const NAME: &'static str = "cdr";
+    const NAME: TableName = TableName::Cdr;
     const COLUMNS: &'static [&'static str] = NAMES;
     const REQUIRED: &'static [usize] = &[SESSION_ID, CALLER, CALLEE, STARTED_AT, ENDED_AT];
 

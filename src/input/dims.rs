@@ -9,6 +9,7 @@ use crate::model::rows::{
     Agent, AgentSession, Category, NotReadyCode, Offhook, Origin, QueueInfo, RingGroupInfo, State,
     StateRow,
 };
+use crate::model::TableName;
 
 fn non_negative(row: &RowView<'_>, c: usize) -> Result<Option<i64>, FieldError> {
     let v = row.int::<i64>(c)?;
@@ -38,7 +39,7 @@ mod agent_cols {
 }
 
 impl Table for Agent {
-    const NAME: &'static str = "agents";
+    const NAME: TableName = TableName::Agents;
     const COLUMNS: &'static [&'static str] = agent_cols::NAMES;
     const REQUIRED: &'static [usize] = &[agent_cols::AGENT_ID];
 
@@ -75,7 +76,7 @@ mod queue_cols {
 }
 
 impl Table for QueueInfo {
-    const NAME: &'static str = "queues";
+    const NAME: TableName = TableName::Queues;
     const COLUMNS: &'static [&'static str] = queue_cols::NAMES;
     const REQUIRED: &'static [usize] = &[queue_cols::NUMBER];
 
@@ -100,7 +101,7 @@ mod ring_group_cols {
 }
 
 impl Table for RingGroupInfo {
-    const NAME: &'static str = "ring_groups";
+    const NAME: TableName = TableName::RingGroups;
     const COLUMNS: &'static [&'static str] = ring_group_cols::NAMES;
     const REQUIRED: &'static [usize] = &[ring_group_cols::NUMBER];
 
@@ -123,7 +124,7 @@ mod code_cols {
 }
 
 impl Table for NotReadyCode {
-    const NAME: &'static str = "not_ready_codes";
+    const NAME: TableName = TableName::NotReadyCodes;
     const COLUMNS: &'static [&'static str] = code_cols::NAMES;
     const REQUIRED: &'static [usize] = &[code_cols::CODE];
 
@@ -160,7 +161,7 @@ mod session_cols {
 }
 
 impl Table for AgentSession {
-    const NAME: &'static str = "agent_sessions";
+    const NAME: TableName = TableName::AgentSessions;
     const COLUMNS: &'static [&'static str] = session_cols::NAMES;
     const REQUIRED: &'static [usize] = &[
         session_cols::LOGIN_SESSION_ID,
@@ -205,7 +206,7 @@ mod state_cols {
 }
 
 impl Table for StateRow {
-    const NAME: &'static str = "agent_states";
+    const NAME: TableName = TableName::AgentStates;
     const COLUMNS: &'static [&'static str] = state_cols::NAMES;
     const REQUIRED: &'static [usize] = &[
         state_cols::LOGIN_SESSION_ID,
@@ -264,7 +265,7 @@ mod offhook_cols {
 }
 
 impl Table for Offhook {
-    const NAME: &'static str = "offhook";
+    const NAME: TableName = TableName::Offhook;
     const COLUMNS: &'static [&'static str] = offhook_cols::NAMES;
     const REQUIRED: &'static [usize] = &[offhook_cols::LOGIN_SESSION_ID, offhook_cols::START_AT];
 

@@ -20,23 +20,11 @@ use crate::model::quality::Quality;
 use crate::model::rows::{
     Agent, AgentSession, NotReadyCode, Offhook, Origin, QueueInfo, RingGroupInfo, StateRow,
 };
-use crate::model::Dataset;
+use crate::model::{Dataset, TableName};
 use parts::{Part, Stitch, PART_BYTES};
 use rows::{read_rows, FieldError};
 use source::{table_files, SourceFile};
 use table::{ParseCx, Table};
-
-/// The tables of SPEC §2, in reading order.
-pub const TABLES: [&str; 8] = [
-    "cdr",
-    "agents",
-    "queues",
-    "ring_groups",
-    "not_ready_codes",
-    "agent_sessions",
-    "agent_states",
-    "offhook",
-];
 
 /// How to read.
 #[derive(Debug, Clone, Copy)]
@@ -96,7 +84,9 @@ fn read_file<T: Table>(piece: &Piece, opts: LoadOptions) -> Result<Batch<T>> {
     let stop = read_rows(file, part, T::COLUMNS, T::REQUIRED, |row, loc| {
         match row.and_then(|r| T::parse(&r, loc, &mut cx)) {
             Ok(t) => rows.push(t),
-            Err(issue) if opts.skip_bad_rows => cx.quality.skip(T::NAME, issue.reason(T::NAME)),
+            Err(issue) if opts.skip_bad_rows => {
+                cx.quality.skip(T::NAME, issue.reason(T::NAME.as_str()))
+            }
             Err(issue) => return Err(issue.into_error(file, loc)),
         }
         // The next row interns at most one text per column.
@@ -137,8 +127,8 @@ struct Found {
 }
 
 /// Finds a table's files and gives them their indices in `Dataset::files`.
-fn find(dir: &Path, name: &'static str, ds: &mut Dataset) -> Result<Option<Found>> {
-    let Some(files) = table_files(dir, name, &mut ds.quality)? else {
+fn find(dir: &Path, name: TableName, ds: &mut Dataset) -> Result<Option<Found>> {
+    let Some(files) = table_files(dir, name.as_str(), &mut ds.quality)? else {
         return Ok(None);
     };
     let mut pieces = Vec::with_capacity(files.len());
@@ -315,11 +305,11 @@ fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Datas
         sessions: StrPool::dense(),
         ..Dataset::default()
     };
-    let found: Vec<Option<Found>> = TABLES
-        .iter()
-        .map(|t| find(dir, t, &mut ds))
-        .collect::<Result<_>>()?;
-    if found[0].is_none() {
+    let [cdr, agents, queues, groups, codes, sessions, states, offhook] =
+        TableName::ALL.map(|t| find(dir, t, &mut ds));
+    let (cdr, agents, queues, groups) = (cdr?, agents?, queues?, groups?);
+    let (codes, sessions, states, offhook) = (codes?, sessions?, states?, offhook?);
+    if cdr.is_none() {
         return Err(Error::Data {
             path: dir.to_path_buf(),
             loc: None,
@@ -328,30 +318,31 @@ fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Datas
                     .into(),
         });
     }
-    let (mut legs, mut agents, mut queues, mut groups) = (Ok(None), None, None, None);
-    let (mut codes, mut sessions, mut states, mut offhook) = (None, None, None, None);
+    let (mut legs, mut agent_rows, mut queue_rows, mut group_rows) = (Ok(None), None, None, None);
+    let (mut code_rows, mut session_rows, mut state_rows, mut offhook_rows) =
+        (None, None, None, None);
     rayon::scope(|s| {
         // The CDR, the largest table, is cut into parts (see `parts`) and merged as it is read;
         // the others wait for it, so the pools still take the tables in their order.
-        s.spawn(|_| legs = load_windowed::<Leg>(&mut ds, &found[0], opts, part_bytes));
-        s.spawn(|_| states = parse::<StateRow>(&found[6], opts));
+        s.spawn(|_| legs = load_windowed::<Leg>(&mut ds, &cdr, opts, part_bytes));
+        s.spawn(|_| state_rows = parse::<StateRow>(&states, opts));
         s.spawn(|_| {
-            agents = parse::<Agent>(&found[1], opts);
-            queues = parse::<QueueInfo>(&found[2], opts);
-            groups = parse::<RingGroupInfo>(&found[3], opts);
-            codes = parse::<NotReadyCode>(&found[4], opts);
-            sessions = parse::<AgentSession>(&found[5], opts);
-            offhook = parse::<Offhook>(&found[7], opts);
+            agent_rows = parse::<Agent>(&agents, opts);
+            queue_rows = parse::<QueueInfo>(&queues, opts);
+            group_rows = parse::<RingGroupInfo>(&groups, opts);
+            code_rows = parse::<NotReadyCode>(&codes, opts);
+            session_rows = parse::<AgentSession>(&sessions, opts);
+            offhook_rows = parse::<Offhook>(&offhook, opts);
         });
     });
     ds.legs = legs?.unwrap_or_default();
-    ds.agents = merge(&mut ds, &found[1], agents)?;
-    ds.queues = merge(&mut ds, &found[2], queues)?;
-    ds.ring_groups = merge(&mut ds, &found[3], groups)?;
-    ds.not_ready_codes = merge(&mut ds, &found[4], codes)?;
-    ds.agent_sessions = merge(&mut ds, &found[5], sessions)?;
-    ds.agent_states = merge(&mut ds, &found[6], states)?;
-    ds.offhook = merge(&mut ds, &found[7], offhook)?;
+    ds.agents = merge(&mut ds, &agents, agent_rows)?;
+    ds.queues = merge(&mut ds, &queues, queue_rows)?;
+    ds.ring_groups = merge(&mut ds, &groups, group_rows)?;
+    ds.not_ready_codes = merge(&mut ds, &codes, code_rows)?;
+    ds.agent_sessions = merge(&mut ds, &sessions, session_rows)?;
+    ds.agent_states = merge(&mut ds, &states, state_rows)?;
+    ds.offhook = merge(&mut ds, &offhook, offhook_rows)?;
     check_agent_tables(&mut ds, opts)?;
     Ok(ds)
 }
@@ -428,7 +419,7 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
             );
             if opts.skip_bad_rows {
                 ds.quality.skip(
-                    "agent_sessions",
+                    TableName::AgentSessions,
                     "agent_sessions: duplicate in \"login_session_id\"".into(),
                 );
                 continue;
@@ -467,7 +458,7 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
                     );
                     if opts.skip_bad_rows {
                         ds.quality.skip(
-                            "agent_states",
+                            TableName::AgentStates,
                             "agent_states: overlapping interval in \"start_at\"".into(),
                         );
                         continue;

@@ -5,6 +5,7 @@ use crate::error::Loc;
 use crate::input::rows::{FieldError, RowIssue, RowView};
 use crate::model::pool::{StrPool, Sym};
 use crate::model::quality::Quality;
+use crate::model::TableName;
 
 /// Declares a table's columns as `usize` constants plus the `NAMES` list, in one place.
 macro_rules! columns {
@@ -115,8 +116,8 @@ impl ParseCx {
 
 /// A table of the dataset.
 pub trait Table: Sized + Send {
-    /// The table's name (and file name stem).
-    const NAME: &'static str;
+    /// The table.
+    const NAME: TableName;
     /// Column names, indexed by the table's column constants.
     const COLUMNS: &'static [&'static str];
     /// Columns that must be in a CSV header.

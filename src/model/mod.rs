@@ -11,11 +11,66 @@ pub mod rows;
 
 use std::path::PathBuf;
 
-use crate::error::{Error, Result};
 use legs::Leg;
 use pool::StrPool;
 use quality::Quality;
 use rows::{Agent, AgentSession, NotReadyCode, Offhook, QueueInfo, RingGroupInfo, StateRow};
+
+/// A table of the dataset (SPEC §2). The order of the variants is SPEC's, which is also the
+/// reading order and the order every listing of tables uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TableName {
+    /// `cdr`: one row per call leg (required).
+    Cdr,
+    /// `agents`.
+    Agents,
+    /// `queues`.
+    Queues,
+    /// `ring_groups`.
+    RingGroups,
+    /// `not_ready_codes`.
+    NotReadyCodes,
+    /// `agent_sessions`.
+    AgentSessions,
+    /// `agent_states`.
+    AgentStates,
+    /// `offhook`.
+    Offhook,
+}
+
+impl TableName {
+    /// Every table, in SPEC order.
+    pub const ALL: [TableName; 8] = [
+        TableName::Cdr,
+        TableName::Agents,
+        TableName::Queues,
+        TableName::RingGroups,
+        TableName::NotReadyCodes,
+        TableName::AgentSessions,
+        TableName::AgentStates,
+        TableName::Offhook,
+    ];
+
+    /// The table's name, also its file name stem (`ring_groups.csv`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableName::Cdr => "cdr",
+            TableName::Agents => "agents",
+            TableName::Queues => "queues",
+            TableName::RingGroups => "ring_groups",
+            TableName::NotReadyCodes => "not_ready_codes",
+            TableName::AgentSessions => "agent_sessions",
+            TableName::AgentStates => "agent_states",
+            TableName::Offhook => "offhook",
+        }
+    }
+}
+
+impl std::fmt::Display for TableName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Everything read from a dataset directory, in file order. Optional tables are `None` when
 /// the dataset does not have them.
@@ -51,20 +106,18 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Fails unless the agent-session tables are present (`needed_by` names the report).
-    pub fn require_agent_tables(&self, needed_by: &str) -> Result<()> {
-        for (table, present) in [
-            ("agent_sessions", self.agent_sessions.is_some()),
-            ("agent_states", self.agent_states.is_some()),
-        ] {
-            if !present {
-                return Err(Error::MissingTable {
-                    table,
-                    needed_by: needed_by.to_string(),
-                });
-            }
+    /// Does the dataset have this table?
+    pub fn has(&self, table: TableName) -> bool {
+        match table {
+            TableName::Cdr => true,
+            TableName::Agents => self.agents.is_some(),
+            TableName::Queues => self.queues.is_some(),
+            TableName::RingGroups => self.ring_groups.is_some(),
+            TableName::NotReadyCodes => self.not_ready_codes.is_some(),
+            TableName::AgentSessions => self.agent_sessions.is_some(),
+            TableName::AgentStates => self.agent_states.is_some(),
+            TableName::Offhook => self.offhook.is_some(),
         }
-        Ok(())
     }
 
     /// Frees the raw state and off-hook rows once every agent timeline a command needs is built

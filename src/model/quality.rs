@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::TableName;
+
 /// What was read of one table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableStats {
@@ -16,8 +18,8 @@ pub struct TableStats {
 /// Counters that merge exactly, so per-file partial results combine in any grouping.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Quality {
-    /// Per table, in table order of the spec.
-    pub tables: BTreeMap<&'static str, TableStats>,
+    /// Per table, in SPEC order (the order of `TableName`).
+    pub tables: BTreeMap<TableName, TableStats>,
     /// Skipped rows by reason (`invalid timestamp in "answered_at"`).
     pub skipped: BTreeMap<String, u64>,
     /// Warnings by kind (`unknown callee_endpoint "FAX" in cdr`).
@@ -38,7 +40,7 @@ impl Quality {
     }
 
     /// Counts one skipped row.
-    pub fn skip(&mut self, table: &'static str, reason: String) {
+    pub fn skip(&mut self, table: TableName, reason: String) {
         self.tables.entry(table).or_default().skipped += 1;
         *self.skipped.entry(reason).or_default() += 1;
     }
@@ -78,17 +80,17 @@ mod tests {
     fn merge_adds_counts() {
         let mut a = Quality::default();
         a.warn("x");
-        a.tables.entry("cdr").or_default().rows = 3;
+        a.tables.entry(TableName::Cdr).or_default().rows = 3;
         let mut b = Quality::default();
         b.warn("x");
         b.warn("y");
-        b.skip("cdr", "bad".into());
-        b.tables.entry("cdr").or_default().rows = 2;
+        b.skip(TableName::Cdr, "bad".into());
+        b.tables.entry(TableName::Cdr).or_default().rows = 2;
         a.merge(b);
         assert_eq!(a.warnings["x"], 2);
         assert_eq!(a.warning_count(), 3);
         assert_eq!(
-            a.tables["cdr"],
+            a.tables[&TableName::Cdr],
             TableStats {
                 files: 0,
                 rows: 5,

@@ -1,53 +1,11 @@
 //! Inline SVG bar charts with axes, labels and a legend: grouped or stacked, vertical (time and
-//! bucket dimensions) or horizontal (long lists of agents or queues). Pure and deterministic.
+//! bucket dimensions) or horizontal (long lists of agents or queues). Pure and deterministic:
+//! what a chart shows is decided by its report (`reports::chart`), how it looks here.
 
 use std::fmt::Write;
 
-/// How series share a category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    /// Side by side.
-    Grouped,
-    /// On top of each other.
-    Stacked,
-}
-
-/// Where categories go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Orientation {
-    /// Categories along the x axis.
-    Vertical,
-    /// Categories down the y axis (one row each).
-    Horizontal,
-}
-
-/// What the values measure (for tick labels).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// Plain counts.
-    Count,
-    /// Seconds, labelled as h:mm.
-    Seconds,
-    /// Hundredths of a percent (`6667` is 66.67 %), axis 0–100 %.
-    Percent,
-}
-
-/// One chart.
-#[derive(Debug, Clone)]
-pub struct Chart {
-    /// Title (also the SVG `<title>`).
-    pub title: String,
-    /// Category labels.
-    pub categories: Vec<String>,
-    /// Series: name and one value per category.
-    pub series: Vec<(String, Vec<i64>)>,
-    /// Grouped or stacked.
-    pub layout: Layout,
-    /// Vertical or horizontal.
-    pub orientation: Orientation,
-    /// The values' unit.
-    pub unit: Unit,
-}
+use crate::render::duration;
+pub use crate::reports::chart::{Chart, Layout, Orientation, Unit};
 
 /// Colour-blind-safe (Okabe–Ito).
 const COLORS: [&str; 8] = [
@@ -111,7 +69,7 @@ fn value_label(v: i64, unit: Unit) -> String {
     match unit {
         Unit::Count => v.to_string(),
         Unit::Percent => crate::reports::table::hundredths(v) + "%",
-        Unit::Seconds => crate::render::html::duration(v),
+        Unit::Seconds => duration(v),
     }
 }
 

@@ -10,11 +10,10 @@ use askama::Template;
 use chrono_tz::Tz;
 
 use crate::model::quality::Quality;
-use crate::render::chart::{self, Chart, Layout, Orientation, Unit};
+use crate::render::{chart, duration};
 use crate::reports::notes::{formulas, shown};
 use crate::reports::params::Params;
 use crate::reports::table::{Cell, Row, Table};
-use crate::reports::ReportKind;
 use crate::time::{format_rfc3339, Ts};
 
 /// What a page says besides the table.
@@ -114,13 +113,6 @@ impl Page<'_, '_> {
     }
 }
 
-/// Whole seconds as `h:mm:ss`.
-pub fn duration(secs: i64) -> String {
-    let sign = if secs < 0 { "-" } else { "" };
-    let s = secs.unsigned_abs();
-    format!("{sign}{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
-}
-
 /// A column heading a reader understands (`asa_secs` → `ASA`, `accepted_st3` → `Accepted ≤15 s`).
 fn heading(name: &str, stx: &[i64; 10]) -> String {
     if name.contains(' ') || name.starts_with('%') {
@@ -159,298 +151,6 @@ fn heading(name: &str, stx: &[i64; 10]) -> String {
     s
 }
 
-fn column(t: &Table<'_>, name: &str) -> Option<usize> {
-    t.columns.iter().position(|c| c == name)
-}
-
-fn int(c: &Cell) -> i64 {
-    match c {
-        Cell::Int(v) | Cell::Secs(v) | Cell::Pct(v) => *v,
-        _ => 0,
-    }
-}
-
-fn label(c: &Cell, tz: Tz) -> String {
-    c.render(tz).into_owned()
-}
-
-/// Series from named columns of the given rows.
-fn series(t: &Table<'_>, rows: &[usize], cols: &[(&str, &str)]) -> Vec<(String, Vec<i64>)> {
-    cols.iter()
-        .filter_map(|(col, name)| {
-            let k = column(t, col)?;
-            Some((
-                (*name).to_string(),
-                rows.iter().map(|&r| int(&t.rows[r].cells[k])).collect(),
-            ))
-        })
-        .collect()
-}
-
-fn data_rows(t: &Table<'_>) -> Vec<usize> {
-    (0..t.rows.len()).filter(|&r| !t.rows[r].total).collect()
-}
-
-fn orientation(n: usize) -> Orientation {
-    if n > 12 {
-        Orientation::Horizontal
-    } else {
-        Orientation::Vertical
-    }
-}
-
-/// The charts of a report: those with a time or bucket dimension, and per-agent state time.
-fn charts(t: &Table<'_>, p: &Params) -> Vec<Chart> {
-    let rows = data_rows(t);
-    let tz = t.tz;
-    let cats = |col: usize, rows: &[usize]| -> Vec<String> {
-        rows.iter()
-            .map(|&r| label(&t.rows[r].cells[col], tz))
-            .collect()
-    };
-    // "8000 Sales": a number and its name, where the report has one.
-    let named = |rows: &[usize]| -> Vec<String> {
-        rows.iter()
-            .map(|&r| {
-                let (n, name) = (
-                    label(&t.rows[r].cells[0], tz),
-                    label(&t.rows[r].cells[1], tz),
-                );
-                if name.is_empty() {
-                    n
-                } else {
-                    format!("{n} {name}")
-                }
-            })
-            .collect()
-    };
-    match t.kind {
-        ReportKind::DailyStatistics => {
-            let hourly = rows.len() > 1
-                && t.rows
-                    .get(1)
-                    .zip(t.rows.first())
-                    .is_some_and(|(b, a)| int_time(&b.cells[0]) - int_time(&a.cells[0]) < 86_000);
-            let starts: Vec<Ts> = rows
-                .iter()
-                .map(|&r| int_time(&t.rows[r].cells[0]))
-                .collect();
-            let days = starts.first().zip(starts.last()).is_some_and(|(&a, &b)| {
-                crate::time::local_date(a, tz) != crate::time::local_date(b, tz)
-            });
-            let mut categories: Vec<String> = starts
-                .iter()
-                .map(|&ts| {
-                    let z = crate::time::zoned(ts, tz);
-                    match (hourly, days) {
-                        (true, false) => z.format("%H:%M").to_string(),
-                        (true, true) => z.format("%d %H:%M").to_string(),
-                        (false, _) => z.format("%a %d %b").to_string(),
-                    }
-                })
-                .collect();
-            // The repeated hour of a fall-back day: tell the two apart by their offset.
-            for i in 1..categories.len() {
-                if categories[i] == categories[i - 1] {
-                    let z = |ts: Ts| crate::time::zoned(ts, tz).format("%:::z").to_string();
-                    categories[i - 1] = format!("{} ({})", categories[i - 1], z(starts[i - 1]));
-                    categories[i] = format!("{} ({})", categories[i], z(starts[i]));
-                }
-            }
-            vec![Chart {
-                title: format!("Calls per {}", if hourly { "hour" } else { "day" }),
-                categories,
-                series: series(
-                    t,
-                    &rows,
-                    &[("answered", "answered"), ("not_answered", "not answered")],
-                ),
-                layout: Layout::Stacked,
-                orientation: Orientation::Vertical,
-                unit: Unit::Count,
-            }]
-        }
-        ReportKind::SpeedOfAccept | ReportKind::AbandonDelay => {
-            let word = if t.kind == ReportKind::SpeedOfAccept {
-                "accepted"
-            } else {
-                "abandoned"
-            };
-            let mut buckets: Vec<String> = p.stx.iter().map(|s| format!("≤{s} s")).collect();
-            buckets.push(format!(">{} s", p.stx[9]));
-            let cols: Vec<String> = (1..=10)
-                .map(|i| format!("{word}_st{i}"))
-                .chain([format!("{word}_over_st10")])
-                .collect();
-            let idx: Vec<usize> = cols.iter().filter_map(|c| column(t, c)).collect();
-            // One series per queue when there are few, else the TOTAL alone.
-            let which: Vec<usize> = if rows.len() <= 6 {
-                rows.clone()
-            } else {
-                vec![t.rows.len() - 1]
-            };
-            let series = which
-                .iter()
-                .zip(named(&which))
-                .map(|(&r, name)| {
-                    (
-                        name,
-                        idx.iter().map(|&k| int(&t.rows[r].cells[k])).collect(),
-                    )
-                })
-                .collect();
-            vec![Chart {
-                title: format!(
-                    "{} entries by wait",
-                    if word == "accepted" {
-                        "Answered"
-                    } else {
-                        "Abandoned"
-                    }
-                ),
-                categories: buckets,
-                series,
-                layout: Layout::Stacked,
-                orientation: Orientation::Vertical,
-                unit: Unit::Count,
-            }]
-        }
-        ReportKind::QueueSummary => vec![
-            Chart {
-                title: "Entries per queue".into(),
-                categories: named(&rows),
-                series: series(
-                    t,
-                    &rows,
-                    &[
-                        ("offered", "offered"),
-                        ("accepted", "accepted"),
-                        ("abandoned", "abandoned"),
-                    ],
-                ),
-                layout: Layout::Grouped,
-                orientation: orientation(rows.len()),
-                unit: Unit::Count,
-            },
-            Chart {
-                title: "Service level per queue".into(),
-                categories: named(&rows),
-                series: series(t, &rows, &[("sla_pct", "answered within SLA")]),
-                layout: Layout::Grouped,
-                orientation: orientation(rows.len()),
-                unit: Unit::Percent,
-            },
-        ],
-        ReportKind::AgentSummaryActivity => {
-            let mut s = series(
-                t,
-                &rows,
-                &[
-                    ("ready_secs", "ready"),
-                    ("not_ready_secs", "not ready"),
-                    ("ringing_secs", "ringing"),
-                    ("on_call_secs", "on call"),
-                    ("wrap_up_secs", "wrap-up"),
-                ],
-            );
-            if let Some(login) = column(t, "login_secs") {
-                let other = rows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &r)| {
-                        int(&t.rows[r].cells[login]) - s.iter().map(|(_, v)| v[i]).sum::<i64>()
-                    })
-                    .collect();
-                s.push(("other (RNA, unknown)".into(), other));
-            }
-            let names = column(t, "agent_name").map_or_else(|| cats(0, &rows), |k| cats(k, &rows));
-            vec![Chart {
-                title: "Login time by state".into(),
-                categories: names,
-                series: s,
-                layout: Layout::Stacked,
-                orientation: Orientation::Horizontal,
-                unit: Unit::Seconds,
-            }]
-        }
-        ReportKind::AgentNotReadyCode => {
-            let (Some(code), Some(total), Some(name)) = (
-                column(t, "reason_code"),
-                column(t, "total_secs"),
-                column(t, "agent_name"),
-            ) else {
-                return Vec::new();
-            };
-            let mut agents: Vec<String> = Vec::new();
-            let mut codes: Vec<String> = Vec::new();
-            for &r in &rows {
-                let a = label(&t.rows[r].cells[name], tz);
-                if !agents.contains(&a) {
-                    agents.push(a);
-                }
-                let c = label(&t.rows[r].cells[code], tz);
-                if !codes.contains(&c) {
-                    codes.push(c);
-                }
-            }
-            codes.sort();
-            let series = codes
-                .iter()
-                .map(|c| {
-                    let values = agents
-                        .iter()
-                        .map(|a| {
-                            rows.iter()
-                                .filter(|&&r| {
-                                    label(&t.rows[r].cells[name], tz) == *a
-                                        && label(&t.rows[r].cells[code], tz) == *c
-                                })
-                                .map(|&r| int(&t.rows[r].cells[total]))
-                                .sum()
-                        })
-                        .collect();
-                    (
-                        if c.is_empty() {
-                            "(no code)".to_string()
-                        } else {
-                            c.clone()
-                        },
-                        values,
-                    )
-                })
-                .collect();
-            vec![Chart {
-                title: "Not-ready time by reason".into(),
-                categories: agents,
-                series,
-                layout: Layout::Stacked,
-                orientation: Orientation::Horizontal,
-                unit: Unit::Seconds,
-            }]
-        }
-        ReportKind::RingGroupPerformance => {
-            let groups: Vec<usize> = rows
-                .iter()
-                .copied()
-                .filter(|&r| label(&t.rows[r].cells[2], tz).is_empty())
-                .collect();
-            vec![Chart {
-                title: "Ring group entries".into(),
-                categories: named(&groups),
-                series: series(
-                    t,
-                    &groups,
-                    &[("answered", "answered"), ("missed", "missed")],
-                ),
-                layout: Layout::Stacked,
-                orientation: orientation(groups.len()),
-                unit: Unit::Count,
-            }]
-        }
-        _ => Vec::new(),
-    }
-}
-
 /// `Sun 2 Nov 2025` for one local day, else `Sun 2 Nov 2025 00:00 – Mon 3 Nov 2025 06:00`, with
 /// the zone.
 fn human_period(from: Ts, to: Ts, tz: Tz) -> String {
@@ -472,13 +172,6 @@ fn human_period(from: Ts, to: Ts, tz: Tz) -> String {
     }
 }
 
-fn int_time(c: &Cell) -> i64 {
-    match c {
-        Cell::Time(t) => *t,
-        _ => 0,
-    }
-}
-
 /// Writes the page; returns the number of table rows.
 pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<u64> {
     let total_rows = t.row_count();
@@ -491,7 +184,7 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
     }
     // Charts need every row at hand: only reports short enough to hold all their rows have one.
     let charts: Vec<String> = if t.stream.is_none() {
-        charts(&t, m.params)
+        (t.kind.spec().charts)(&t, m.params)
             .iter()
             .enumerate()
             .filter(|(_, c)| !c.categories.is_empty())
@@ -505,7 +198,7 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
         |c: &str| c == "cost" || c == "status_code" || c.ends_with("_secs") || c.ends_with("_pct");
     let numeric_col: Vec<bool> = (0..t.columns.len())
         .map(|k| {
-            numeric_name(&t.columns[k])
+            numeric_name(t.columns[k])
                 || t.rows.iter().any(|r| {
                     matches!(
                         r.cells.get(k),

@@ -7,6 +7,13 @@ pub mod html;
 use crate::reports::table::Table;
 pub use html::Meta;
 
+/// Whole seconds as `h:mm:ss` (HTML cells and chart ticks).
+pub fn duration(secs: i64) -> String {
+    let sign = if secs < 0 { "-" } else { "" };
+    let s = secs.unsigned_abs();
+    format!("{sign}{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
+}
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {

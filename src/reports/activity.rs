@@ -9,25 +9,54 @@ use std::collections::BinaryHeap;
 use crate::model::agents::{Interval, SessionSpan, Timeline};
 use crate::model::pool::Sym;
 use crate::model::rows::State;
+use crate::model::TableName;
 use crate::reports::agents::sessions;
+use crate::reports::notes;
 use crate::reports::params::Params;
+use crate::reports::spec::{self, Figure, ReportSpec};
 use crate::reports::table::{ident_cmp, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 use crate::time::{local_days, Ts};
 
-/// The report's columns.
-const COLUMNS: [&str; 10] = [
-    "agent_id",
-    "agent_name",
-    "date",
-    "start",
-    "end",
-    "duration_secs",
-    "state",
-    "reason_code",
-    "reason_label",
-    "session_id",
-];
+/// AGENTDETAILSACTIVITY (§4.4).
+pub(crate) const DETAILS_ACTIVITY: ReportSpec = ReportSpec {
+    name: "AGENTDETAILSACTIVITY",
+    title: "Agent activity details",
+    columns: col::NAMES,
+    tables: &[TableName::AgentSessions, TableName::AgentStates],
+    params: &["agents"],
+    ignored: &["channel_type", "queue"],
+    compute: |ctx, req| details_activity(ctx, &req.params),
+    notes: |_| {
+        vec![
+            "State intervals clipped to the period and split at local midnight; gaps inside a login session are UNKNOWN.".into(),
+            notes::ROUNDING.into(),
+        ]
+    },
+    charts: spec::no_charts,
+    headline: |t| {
+        vec![Figure {
+            label: "State intervals",
+            value: Cell::Int(t.row_count() as i64),
+        }]
+    },
+};
+
+/// AGENTDETAILSACTIVITY's columns (SPEC §4.4), in order.
+pub(crate) mod col {
+    crate::input::table::columns! {
+        AGENT_ID = "agent_id",
+        AGENT_NAME = "agent_name",
+        DATE = "date",
+        START = "start",
+        END = "end",
+        DURATION_SECS = "duration_secs",
+        STATE = "state",
+        REASON_CODE = "reason_code",
+        REASON_LABEL = "reason_label",
+        SESSION_ID = "session_id",
+    }
+}
 
 /// The period and its local midnights: how a piece is clipped and split.
 struct Clip {
@@ -155,7 +184,7 @@ pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             .map(|(_, _, end)| end)
             .collect(),
     };
-    let mut t = Table::new(ReportKind::AgentDetailsActivity, &COLUMNS, period.tz);
+    let mut t = Table::new(ReportKind::AgentDetailsActivity, period.tz);
     t.stream_len = by_agent
         .iter()
         .flat_map(|&(_, k)| timeline.pieces_of(&timeline.sessions[k as usize]))

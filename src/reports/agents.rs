@@ -7,9 +7,13 @@ use crate::model::agents::{SessionSpan, StateTime};
 use crate::model::pool::Sym;
 use crate::model::queue::Entry;
 use crate::model::rows::State;
+use crate::model::TableName;
+use crate::reports::chart::{self, Chart, Layout, Orientation, Unit};
 use crate::reports::measure::Average;
+use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::select::{entries_in_period, offered_agents, wrap};
+use crate::reports::spec::{self, ReportSpec};
 use crate::reports::table::{avg, ident_cmp, max_cell, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 use crate::time::overlap;
@@ -127,31 +131,7 @@ pub fn summary_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     for (a, h) in handling {
         agents.entry(a).or_default().1 = h;
     }
-    let mut t = Table::new(
-        ReportKind::AgentSummaryActivity,
-        &[
-            "agent_id",
-            "agent_name",
-            "team",
-            "login_secs",
-            "ready_secs",
-            "not_ready_secs",
-            "ringing_secs",
-            "on_call_secs",
-            "wrap_up_secs",
-            "offered",
-            "accepted",
-            "missed",
-            "avg_ring_secs",
-            "att_secs",
-            "avg_wrap_secs",
-            "aht_secs",
-            "occupancy_pct",
-            "utilization_pct",
-            "not_ready_pct",
-        ],
-        period.tz,
-    );
+    let mut t = Table::new(ReportKind::AgentSummaryActivity, period.tz);
     let cells = |st: &StateTime, h: &Handling| -> Vec<Cell> {
         let mut v = vec![
             Cell::Secs(st.login),
@@ -249,23 +229,7 @@ pub fn not_ready_code<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             });
         }
     }
-    let mut t = Table::new(
-        ReportKind::AgentNotReadyCode,
-        &[
-            "agent_id",
-            "agent_name",
-            "reason_code",
-            "reason_label",
-            "category",
-            "occurrences",
-            "total_secs",
-            "avg_secs",
-            "max_secs",
-            "pct_of_not_ready",
-            "pct_of_login",
-        ],
-        period.tz,
-    );
+    let mut t = Table::new(ReportKind::AgentNotReadyCode, period.tz);
     let figures = |c: &CodeAcc, nr: i64, login: i64| {
         [
             Cell::Int(c.occurrences),
@@ -320,6 +284,190 @@ pub fn not_ready_code<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     row.extend(figures(&grand, grand_nr, grand_login));
     t.rows.push(Row::total(row));
     t
+}
+
+/// AGENTSUMMARYACTIVITY (§4.5).
+pub(crate) const SUMMARY_ACTIVITY: ReportSpec = ReportSpec {
+    name: "AGENTSUMMARYACTIVITY",
+    title: "Agent activity summary",
+    columns: summary_col::NAMES,
+    tables: &[TableName::AgentSessions, TableName::AgentStates],
+    params: &["agents", "queue"],
+    ignored: &["channel_type"],
+    compute: |ctx, req| summary_activity(ctx, &req.params),
+    notes: |_| {
+        vec![
+            "Occupancy = (on call + wrap-up) / (on call + wrap-up + ready). Utilization = (on call + wrap-up) / login. Not ready % = not ready / login.".into(),
+            "Offered: queue entries that rang the agent; accepted: entries the agent answered; missed = offered − accepted.".into(),
+            "ATT = talk / accepted; AHT = (talk + wrap-up) / accepted. RNA and UNKNOWN time count in login only. Open sessions run to the report's \"now\".".into(),
+            notes::ROUNDING.into(),
+        ]
+    },
+    charts: summary_charts,
+    headline: |t| {
+        use summary_col::*;
+        spec::from_total(
+            t,
+            &[
+                ("Login", LOGIN_SECS),
+                ("Accepted", ACCEPTED),
+                ("AHT", AHT_SECS),
+                ("Occupancy", OCCUPANCY_PCT),
+            ],
+        )
+    },
+};
+
+/// AGENTNOTREADYCODE (§4.6).
+pub(crate) const NOT_READY_CODE: ReportSpec = ReportSpec {
+    name: "AGENTNOTREADYCODE",
+    title: "Agent not-ready reasons",
+    columns: not_ready_col::NAMES,
+    tables: &[TableName::AgentSessions, TableName::AgentStates],
+    params: &["agents", "reason_code"],
+    ignored: &["channel_type", "queue"],
+    compute: |ctx, req| not_ready_code(ctx, &req.params),
+    notes: |_| {
+        vec![
+            "Occurrences: not-ready intervals with time inside the period. % of not ready divides by all the agent's not-ready time; % of login by the agent's login time.".into(),
+            notes::ROUNDING.into(),
+        ]
+    },
+    charts: not_ready_charts,
+    headline: |t| {
+        use not_ready_col::*;
+        spec::from_total(
+            t,
+            &[
+                ("Not ready", TOTAL_SECS),
+                ("Occurrences", OCCURRENCES),
+                ("Of login", PCT_OF_LOGIN),
+            ],
+        )
+    },
+};
+
+/// Each agent's login time by state (RNA and unknown time as "other").
+fn summary_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
+    use summary_col::*;
+    let rows: Vec<&Row> = spec::data_rows(t).collect();
+    let mut series = chart::series(
+        &rows,
+        &[
+            (READY_SECS, "ready"),
+            (NOT_READY_SECS, "not ready"),
+            (RINGING_SECS, "ringing"),
+            (ON_CALL_SECS, "on call"),
+            (WRAP_UP_SECS, "wrap-up"),
+        ],
+    );
+    let other = (0..rows.len())
+        .map(|i| {
+            chart::value(&rows[i].cells[LOGIN_SECS]) - series.iter().map(|(_, v)| v[i]).sum::<i64>()
+        })
+        .collect();
+    series.push(("other (RNA, unknown)".into(), other));
+    vec![Chart {
+        title: "Login time by state".into(),
+        categories: rows
+            .iter()
+            .map(|r| chart::label(&r.cells[AGENT_NAME], t.tz))
+            .collect(),
+        series,
+        layout: Layout::Stacked,
+        orientation: Orientation::Horizontal,
+        unit: Unit::Seconds,
+    }]
+}
+
+/// Each agent's not-ready time by reason code (codes in text order).
+fn not_ready_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
+    use not_ready_col::*;
+    let tz = t.tz;
+    let mut agents: Vec<String> = Vec::new();
+    let mut codes: Vec<String> = Vec::new();
+    let mut time: std::collections::BTreeMap<(String, usize), i64> = Default::default();
+    for r in spec::data_rows(t) {
+        let (agent, code) = (
+            chart::label(&r.cells[AGENT_NAME], tz),
+            chart::label(&r.cells[REASON_CODE], tz),
+        );
+        let a = agents.iter().position(|x| *x == agent).unwrap_or_else(|| {
+            agents.push(agent);
+            agents.len() - 1
+        });
+        if !codes.contains(&code) {
+            codes.push(code.clone());
+        }
+        *time.entry((code, a)).or_default() += chart::value(&r.cells[TOTAL_SECS]);
+    }
+    codes.sort();
+    let series = codes
+        .into_iter()
+        .map(|c| {
+            let values = (0..agents.len())
+                .map(|a| time.get(&(c.clone(), a)).copied().unwrap_or(0))
+                .collect();
+            let name = if c.is_empty() {
+                "(no code)".to_string()
+            } else {
+                c
+            };
+            (name, values)
+        })
+        .collect();
+    vec![Chart {
+        title: "Not-ready time by reason".into(),
+        categories: agents,
+        series,
+        layout: Layout::Stacked,
+        orientation: Orientation::Horizontal,
+        unit: Unit::Seconds,
+    }]
+}
+
+/// AGENTSUMMARYACTIVITY's columns (SPEC §4), in order: rows are built in this order, and charts and
+/// headline figures name cells by these constants.
+pub(crate) mod summary_col {
+    crate::input::table::columns! {
+        AGENT_ID = "agent_id",
+        AGENT_NAME = "agent_name",
+        TEAM = "team",
+        LOGIN_SECS = "login_secs",
+        READY_SECS = "ready_secs",
+        NOT_READY_SECS = "not_ready_secs",
+        RINGING_SECS = "ringing_secs",
+        ON_CALL_SECS = "on_call_secs",
+        WRAP_UP_SECS = "wrap_up_secs",
+        OFFERED = "offered",
+        ACCEPTED = "accepted",
+        MISSED = "missed",
+        AVG_RING_SECS = "avg_ring_secs",
+        ATT_SECS = "att_secs",
+        AVG_WRAP_SECS = "avg_wrap_secs",
+        AHT_SECS = "aht_secs",
+        OCCUPANCY_PCT = "occupancy_pct",
+        UTILIZATION_PCT = "utilization_pct",
+        NOT_READY_PCT = "not_ready_pct",
+    }
+}
+
+/// AGENTNOTREADYCODE's columns (SPEC §4), in order: rows are built in this order, and charts and
+/// headline figures name cells by these constants.
+pub(crate) mod not_ready_col {
+    crate::input::table::columns! {
+        AGENT_ID = "agent_id",
+        AGENT_NAME = "agent_name",
+        REASON_CODE = "reason_code",
+        REASON_LABEL = "reason_label",
+        CATEGORY = "category",
+        OCCURRENCES = "occurrences",
+        TOTAL_SECS = "total_secs",
+        AVG_SECS = "avg_secs",
+        MAX_SECS = "max_secs",
+        PCT_OF_NOT_READY = "pct_of_not_ready",
+        PCT_OF_LOGIN = "pct_of_login",
+    }
 }
 
 #[cfg(test)]

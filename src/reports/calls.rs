@@ -8,14 +8,19 @@ use crate::decimal::DecimalSum;
 use crate::model::calls::{Call, Direction};
 use crate::model::legs::{Endpoint, Leg};
 use crate::model::pool::Sym;
+use crate::reports::chart::{self, Chart, Layout, Orientation, Unit};
+use crate::reports::measure::Percent;
+use crate::reports::notes;
 use crate::reports::params::{Granularity, Params};
 use crate::reports::select::{calls_in_period, tenant_ok};
+use crate::reports::spec::{self, Figure, ReportSpec};
 use crate::reports::table::{avg, ident_cmp, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
+use crate::time::{local_date, zoned};
 use crate::time::{local_days, Ts};
 
 /// The call filters of SPEC §4: `status` (call answered) and `direction`.
-fn call_ok(call: &Call, p: &Params) -> bool {
+pub(crate) fn call_ok(call: &Call, p: &Params) -> bool {
     p.status.keeps(call.answered) && p.direction.is_none_or(|d| d == call.direction)
 }
 
@@ -160,28 +165,7 @@ pub fn user_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         .reduce(HashMap::default, merge_maps);
     let mut users: Vec<(Sym, UserAcc)> = accs.into_iter().collect();
     users.sort_by(|a, b| ident_cmp(strings.get(a.0), strings.get(b.0)));
-    let mut t = Table::new(
-        ReportKind::UserStatistics,
-        &[
-            "extension",
-            "display_name",
-            "inbound_total",
-            "inbound_answered",
-            "inbound_unanswered",
-            "outbound_total",
-            "outbound_answered",
-            "internal_total",
-            "internal_answered",
-            "total_calls",
-            "answered_calls",
-            "answered_pct",
-            "talk_secs",
-            "avg_talk_secs",
-            "avg_ring_secs",
-            "cost",
-        ],
-        ctx.period.tz,
-    );
+    let mut t = Table::new(ReportKind::UserStatistics, ctx.period.tz);
     for (user, a) in users {
         let total = a.inbound + a.outbound + a.internal;
         let answered = a.inbound_answered + a.outbound_answered + a.internal_answered;
@@ -298,23 +282,7 @@ pub fn daily_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         }
         peaks[k] = peak;
     }
-    let mut t = Table::new(
-        ReportKind::DailyStatistics,
-        &[
-            "period_start",
-            "total",
-            "answered",
-            "not_answered",
-            "inbound",
-            "outbound",
-            "internal",
-            "answered_pct",
-            "talk_secs",
-            "avg_talk_secs",
-            "peak_concurrent",
-        ],
-        period.tz,
-    );
+    let mut t = Table::new(ReportKind::DailyStatistics, period.tz);
     for (k, a) in acc.iter().enumerate() {
         t.rows.push(Row::data(vec![
             Cell::Time(buckets[k].0),
@@ -333,144 +301,177 @@ pub fn daily_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     t
 }
 
-/// CALLLOGS (§4.3).
-pub fn call_logs<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
-    let legs = &ctx.ds.legs;
-    let strings = &ctx.ds.strings;
-    let calls = &ctx.facts.calls;
-    let matches = |group: &[u32], needle: &Option<String>, callee: bool| match needle {
-        None => true,
-        Some(n) => group.iter().any(|&i| {
-            let l = &legs[i as usize];
-            strings
-                .get(if callee { l.callee } else { l.caller })
-                .contains(n.as_str())
-        }),
-    };
-    let mut kept: Vec<u32> = calls_in_period(ctx, p)
-        .into_par_iter()
-        .filter(|&c| {
-            let group = calls.legs_of(c);
-            call_ok(&calls.calls[c as usize], p)
-                && matches(group, &p.caller, false)
-                && matches(group, &p.callee, true)
+/// USERSTATISTICS (§4.1).
+pub(crate) const USER_STATISTICS: ReportSpec = ReportSpec {
+    name: "USERSTATISTICS",
+    title: "User statistics",
+    columns: user_col::NAMES,
+    tables: &[],
+    params: &["extensions", "status", "direction"],
+    ignored: &["channel_type"],
+    compute: |ctx, req| user_statistics(ctx, &req.params),
+    notes: |_| {
+        vec![
+            "A call counts once per user: as originator (its first leg comes from the user's extension) or as receiver (a leg rings the user).".into(),
+            "Answered %: answered / total calls. Avg talk: talk / answered calls. Avg ring: ring of the user's answered legs / those legs.".into(),
+            "Cost: exact sum of the costs of legs the user placed in the counted calls, four decimals.".into(),
+            notes::ROUNDING.into(),
+        ]
+    },
+    charts: spec::no_charts,
+    headline: |t| {
+        use user_col::*;
+        let (total, answered) = (
+            spec::column_sum(t, TOTAL_CALLS),
+            spec::column_sum(t, ANSWERED_CALLS),
+        );
+        vec![
+            Figure {
+                label: "Users",
+                value: Cell::Int(spec::data_rows(t).count() as i64),
+            },
+            Figure {
+                label: "Calls",
+                value: Cell::Int(total),
+            },
+            Figure {
+                label: "Answered",
+                value: Cell::Int(answered),
+            },
+        ]
+    },
+};
+
+/// DAILYSTATISTICS (§4.2).
+pub(crate) const DAILY_STATISTICS: ReportSpec = ReportSpec {
+    name: "DAILYSTATISTICS",
+    title: "Daily statistics",
+    columns: daily_col::NAMES,
+    tables: &[],
+    params: &["status", "direction", "granularity"],
+    ignored: &["channel_type"],
+    compute: |ctx, req| daily_statistics(ctx, &req.params),
+    notes: |_| {
+        vec![
+            "Calls belong to the day (hour) they start in. Answered: a person leg (extension or trunk) was answered.".into(),
+            "Peak concurrent: the most calls in progress at one instant within the row and the period (ends before starts at equal instants).".into(),
+            "Hours are real hours: 23 rows on a spring-forward day, 25 on a fall-back day (the offset tells them apart).".into(),
+            notes::ROUNDING.into(),
+        ]
+    },
+    charts: daily_charts,
+    headline: |t| {
+        use daily_col::*;
+        let (total, answered) = (spec::column_sum(t, TOTAL), spec::column_sum(t, ANSWERED));
+        vec![
+            Figure {
+                label: "Calls",
+                value: Cell::Int(total),
+            },
+            Figure {
+                label: "Answered",
+                value: Cell::Int(answered),
+            },
+            Figure {
+                label: "Answered %",
+                value: Percent::of(answered, total).into(),
+            },
+            Figure {
+                label: "Talk",
+                value: Cell::Secs(spec::column_sum(t, TALK_SECS)),
+            },
+        ]
+    },
+};
+
+/// Calls per day (or per hour with `granularity = HOUR`), answered and not.
+fn daily_charts(t: &Table<'_>, p: &Params) -> Vec<Chart> {
+    use daily_col::*;
+    let tz = t.tz;
+    let rows: Vec<&Row> = spec::data_rows(t).collect();
+    let hourly = p.granularity == Granularity::Hour;
+    let starts: Vec<Ts> = rows
+        .iter()
+        .map(|r| match r.cells[PERIOD_START] {
+            Cell::Time(t) => t,
+            _ => 0,
         })
         .collect();
-    kept.par_sort_by(|&a, &b| {
-        let (ca, cb) = (&calls.calls[a as usize], &calls.calls[b as usize]);
-        ca.start
-            .cmp(&cb.start)
-            .then_with(|| ident_cmp(ctx.ds.sessions.get(Sym(a)), ctx.ds.sessions.get(Sym(b))))
-    });
-    let mut t = Table::new(
-        ReportKind::CallLogs,
-        &[
-            "session_id",
-            "leg",
-            "caller",
-            "caller_display_name",
-            "callee",
-            "callee_display_name",
-            "service_number",
-            "service_name",
-            "service_type",
-            "call_type",
-            "call_direction",
-            "started_at",
-            "rang_at",
-            "answered_at",
-            "ended_at",
-            "ring_secs",
-            "talk_secs",
-            "status",
-            "status_code",
-            "end_reason",
-            "reroute_reason",
-            "did",
-            "outbound_caller_id",
-            "inbound_trunk",
-            "outbound_trunk",
-            "cost",
-            "callback_id",
-            "user_data",
-        ],
-        ctx.period.tz,
-    );
-    // Rows are made as they are written: a month of legs never sits in memory as cells.
-    let Ctx { ds, facts, .. } = *ctx;
-    t.stream_len = kept
+    let days = starts
+        .first()
+        .zip(starts.last())
+        .is_some_and(|(&a, &b)| local_date(a, tz) != local_date(b, tz));
+    let mut categories: Vec<String> = starts
         .iter()
-        .map(|&c| facts.calls.calls[c as usize].len as usize)
-        .sum();
-    t.stream = Some(Box::new(kept.into_iter().flat_map(move |c| {
-        let call = &facts.calls.calls[c as usize];
-        let session = ds.sessions.get(Sym(c));
-        facts
-            .calls
-            .legs_of(c)
-            .iter()
-            .enumerate()
-            .map(move |(n, &i)| leg_row(ds, session, call, n, &ds.legs[i as usize]))
-    })));
-    t
+        .map(|&ts| {
+            let z = zoned(ts, tz);
+            match (hourly, days) {
+                (true, false) => z.format("%H:%M").to_string(),
+                (true, true) => z.format("%d %H:%M").to_string(),
+                (false, _) => z.format("%a %d %b").to_string(),
+            }
+        })
+        .collect();
+    // The repeated hour of a fall-back day: tell the two apart by their offset.
+    for i in 1..categories.len() {
+        if categories[i] == categories[i - 1] {
+            let offset = |ts: Ts| zoned(ts, tz).format("%:::z").to_string();
+            categories[i - 1] = format!("{} ({})", categories[i - 1], offset(starts[i - 1]));
+            categories[i] = format!("{} ({})", categories[i], offset(starts[i]));
+        }
+    }
+    vec![Chart {
+        title: format!("Calls per {}", if hourly { "hour" } else { "day" }),
+        categories,
+        series: chart::series(
+            &rows,
+            &[(ANSWERED, "answered"), (NOT_ANSWERED, "not answered")],
+        ),
+        layout: Layout::Stacked,
+        orientation: Orientation::Vertical,
+        unit: Unit::Count,
+    }]
 }
 
-/// An endpoint or service type: its fixed name, or an unknown value's own text.
-fn endpoint(e: Endpoint, strings: &crate::model::pool::StrPool) -> Cell<'_> {
-    match (e, e.fixed_name()) {
-        (_, Some(name)) => Cell::str(name),
-        (e, None) => Cell::str(e.name(strings)),
+/// USERSTATISTICS's columns (SPEC §4), in order: rows are built in this order, and charts and
+/// headline figures name cells by these constants.
+pub(crate) mod user_col {
+    crate::input::table::columns! {
+        EXTENSION = "extension",
+        DISPLAY_NAME = "display_name",
+        INBOUND_TOTAL = "inbound_total",
+        INBOUND_ANSWERED = "inbound_answered",
+        INBOUND_UNANSWERED = "inbound_unanswered",
+        OUTBOUND_TOTAL = "outbound_total",
+        OUTBOUND_ANSWERED = "outbound_answered",
+        INTERNAL_TOTAL = "internal_total",
+        INTERNAL_ANSWERED = "internal_answered",
+        TOTAL_CALLS = "total_calls",
+        ANSWERED_CALLS = "answered_calls",
+        ANSWERED_PCT = "answered_pct",
+        TALK_SECS = "talk_secs",
+        AVG_TALK_SECS = "avg_talk_secs",
+        AVG_RING_SECS = "avg_ring_secs",
+        COST = "cost",
     }
 }
 
-/// One CALLLOGS row.
-fn leg_row<'a>(
-    ds: &'a crate::model::Dataset,
-    session: &'a str,
-    call: &Call,
-    n: usize,
-    l: &Leg,
-) -> Row<'a> {
-    let strings = &ds.strings;
-    let time = |t: Option<Ts>| t.map_or(Cell::Empty, Cell::Time);
-    let s = |sym: Sym| Cell::str(strings.get(sym));
-    Row::data(vec![
-        Cell::str(session),
-        Cell::Int(n as i64 + 1),
-        s(l.caller),
-        s(l.caller_display_name),
-        s(l.callee),
-        s(l.callee_display_name),
-        s(l.service_number),
-        s(l.service_name),
-        endpoint(l.service_type, strings),
-        s(l.call_type),
-        Cell::str(call.direction.name()),
-        Cell::Time(l.started_at),
-        time(l.rang_at()),
-        time(l.answered_at()),
-        Cell::Time(l.ended_at()),
-        Cell::Secs(l.ring()),
-        Cell::Secs(l.talk()),
-        Cell::text(if l.answered() {
-            "ANSWERED"
-        } else {
-            "UNANSWERED"
-        }),
-        l.status_code()
-            .map_or(Cell::Empty, |v| Cell::Int(i64::from(v))),
-        s(l.end_reason),
-        s(l.extra().reroute_reason),
-        s(l.did),
-        s(l.extra().outbound_caller_id),
-        s(l.inbound_trunk),
-        s(l.extra().outbound_trunk),
-        l.extra()
-            .cost
-            .map_or(Cell::Empty, |c| Cell::Money(DecimalSum(i128::from(c.0)))),
-        s(l.extra().callback_id),
-        s(l.extra().user_data),
-    ])
+/// DAILYSTATISTICS's columns (SPEC §4), in order: rows are built in this order, and charts and
+/// headline figures name cells by these constants.
+pub(crate) mod daily_col {
+    crate::input::table::columns! {
+        PERIOD_START = "period_start",
+        TOTAL = "total",
+        ANSWERED = "answered",
+        NOT_ANSWERED = "not_answered",
+        INBOUND = "inbound",
+        OUTBOUND = "outbound",
+        INTERNAL = "internal",
+        ANSWERED_PCT = "answered_pct",
+        TALK_SECS = "talk_secs",
+        AVG_TALK_SECS = "avg_talk_secs",
+        PEAK_CONCURRENT = "peak_concurrent",
+    }
 }
 
 #[cfg(test)]
@@ -640,41 +641,5 @@ D,556,TRUNK,1001,EXTENSION,2025-01-02T00:05:00Z,,2025-01-02T00:06:00Z
                 "2025-03-09T03:00:00-04:00"
             ]
         );
-    }
-
-    #[test]
-    fn call_logs_list_every_leg_of_kept_calls() {
-        let cdr = "\
-session_id,caller,caller_display_name,caller_endpoint,callee,callee_endpoint,service_number,service_name,service_type,started_at,rang_at,answered_at,ended_at,status_code,end_reason,cost,callback_id,user_data
-20,555,\"Doe, Jane\",TRUNK,5000,IVR,5000,Menu,IVR,2025-01-01T08:00:00Z,2025-01-01T08:00:00Z,2025-01-01T08:00:00Z,2025-01-01T08:00:12Z,200,referred,,,
-20,555,\"Doe, Jane\",TRUNK,1001,EXTENSION,,,NONE,2025-01-01T08:00:12Z,2025-01-01T08:00:12Z,2025-01-01T08:00:20Z,2025-01-01T08:02:00Z,200,,0.5,,vip
-3,1001,,EXTENSION,1002,EXTENSION,,,,2025-01-01T08:00:00Z,2025-01-01T08:00:00Z,,2025-01-01T08:00:30Z,486,busy,,,
-";
-        let f = Fixture::new(&[("cdr", cdr)], 0);
-        let csv = f.csv(CallLogs, DAY[0], DAY[1], "Asia/Shanghai", &[]);
-        let expected = "\
-session_id,leg,caller,caller_display_name,callee,callee_display_name,service_number,service_name,service_type,call_type,call_direction,started_at,rang_at,answered_at,ended_at,ring_secs,talk_secs,status,status_code,end_reason,reroute_reason,did,outbound_caller_id,inbound_trunk,outbound_trunk,cost,callback_id,user_data
-3,1,1001,,1002,,,,NONE,,INTERNAL,2025-01-01T16:00:00+08:00,2025-01-01T16:00:00+08:00,,2025-01-01T16:00:30+08:00,30,0,UNANSWERED,486,BUSY,,,,,,,,
-20,1,555,\"Doe, Jane\",5000,,5000,Menu,IVR,,INBOUND,2025-01-01T16:00:00+08:00,2025-01-01T16:00:00+08:00,2025-01-01T16:00:00+08:00,2025-01-01T16:00:12+08:00,0,12,ANSWERED,200,REFERRED,,,,,,,,
-20,2,555,\"Doe, Jane\",1001,,,,NONE,,INBOUND,2025-01-01T16:00:12+08:00,2025-01-01T16:00:12+08:00,2025-01-01T16:00:20+08:00,2025-01-01T16:02:00+08:00,8,100,ANSWERED,200,,,,,,,0.5000,,vip
-";
-        assert_eq!(
-            csv, expected,
-            "ties on call start go by session id, numerically"
-        );
-        let only = f.csv(
-            CallLogs,
-            DAY[0],
-            DAY[1],
-            "UTC",
-            &["callee=100", "caller=55"],
-        );
-        assert_eq!(
-            only.lines().count(),
-            3,
-            "both filters must match some leg of the call"
-        );
-        let answered = f.csv(CallLogs, DAY[0], DAY[1], "UTC", &["status=UNANSWERED"]);
-        assert_eq!(answered.lines().count(), 2);
     }
 }

@@ -1,20 +1,14 @@
 //! Wait-time histograms (SPEC §4.9, 4.10): SPEEDOFACCEPT and ABANDONDELAY, from the same
 //! per-queue accumulator as QUEUESUMMARY.
 
+use crate::reports::chart::{self, Chart, Layout, Orientation, Unit};
+use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::queues::{queue_accs, QueueAcc};
 use crate::reports::select::ServiceRow;
+use crate::reports::spec::{self, ReportSpec};
 use crate::reports::table::{pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
-
-fn columns(lead: &[&str], word: &str) -> Vec<String> {
-    let mut c: Vec<String> = lead.iter().map(|s| (*s).to_string()).collect();
-    c.extend((1..=10).map(|i| format!("{word}_st{i}")));
-    c.push(format!("{word}_over_st10"));
-    c.extend((1..=10).map(|i| format!("pct_st{i}")));
-    c.push("pct_over_st10".into());
-    c
-}
 
 fn head(r: Option<&ServiceRow>) -> Vec<Cell<'static>> {
     match r {
@@ -36,27 +30,7 @@ fn build<'a>(
     hist: impl Fn(&QueueAcc) -> ([i64; 11], i64),
 ) -> Table<'a> {
     let (rows, accs, total) = queue_accs(ctx, p);
-    let (lead, word): (&[&str], &str) = match kind {
-        ReportKind::SpeedOfAccept => (&["queue", "queue_name", "accepted"], "accepted"),
-        _ => (
-            &[
-                "queue",
-                "queue_name",
-                "offered",
-                "abandoned",
-                "abandon_rate_pct",
-            ],
-            "abandoned",
-        ),
-    };
-    let mut t = Table {
-        kind,
-        columns: columns(lead, word),
-        rows: Vec::new(),
-        stream: None,
-        stream_len: 0,
-        tz: ctx.period.tz,
-    };
+    let mut t = Table::new(kind, ctx.period.tz);
     let mut push = |r: Option<&ServiceRow>, a: &QueueAcc| {
         let mut cells = head(r);
         cells.extend(line(a));
@@ -102,6 +76,172 @@ pub fn abandon_delay<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         },
         |a| (a.abandoned_by_wait, a.abandoned),
     )
+}
+
+/// SPEEDOFACCEPT (§4.9).
+pub(crate) const SPEED_OF_ACCEPT: ReportSpec = ReportSpec {
+    name: "SPEEDOFACCEPT",
+    title: "Speed of accept",
+    columns: accept_col::NAMES,
+    tables: &[],
+    params: HISTOGRAM_PARAMS,
+    ignored: &["channel_type"],
+    compute: |ctx, req| speed_of_accept(ctx, &req.params),
+    notes: |p| {
+        vec![
+            notes::buckets(p),
+            "Answered entries by wait; percentages over accepted.".into(),
+            notes::short_abandon(p),
+            notes::ROUNDING.into(),
+        ]
+    },
+    charts: |t, p| {
+        vec![histogram_chart(
+            t,
+            p,
+            "Answered entries by wait",
+            accept_col::ACCEPTED_ST1,
+        )]
+    },
+    headline: |t| spec::from_total(t, &[("Accepted", accept_col::ACCEPTED)]),
+};
+
+/// ABANDONDELAY (§4.10).
+pub(crate) const ABANDON_DELAY: ReportSpec = ReportSpec {
+    name: "ABANDONDELAY",
+    title: "Abandon delay",
+    columns: abandon_col::NAMES,
+    tables: &[],
+    params: HISTOGRAM_PARAMS,
+    ignored: &["channel_type"],
+    compute: |ctx, req| abandon_delay(ctx, &req.params),
+    notes: |p| {
+        vec![
+            notes::buckets(p),
+            "Abandoned entries by wait; percentages over abandoned.".into(),
+            notes::short_abandon(p),
+            notes::ROUNDING.into(),
+        ]
+    },
+    charts: |t, p| {
+        vec![histogram_chart(
+            t,
+            p,
+            "Abandoned entries by wait",
+            abandon_col::ABANDONED_ST1,
+        )]
+    },
+    headline: |t| {
+        use abandon_col::*;
+        spec::from_total(
+            t,
+            &[
+                ("Offered", OFFERED),
+                ("Abandoned", ABANDONED),
+                ("Abandon rate", ABANDON_RATE_PCT),
+            ],
+        )
+    },
+};
+
+/// The parameters of the wait histograms.
+const HISTOGRAM_PARAMS: &[&str] = &["queues", "stx", "short_abandon_secs"];
+
+/// Entries by wait bucket (the 11 count columns from `first`): a series per queue when there
+/// are at most six, else the TOTAL alone.
+fn histogram_chart(t: &Table<'_>, p: &Params, title: &str, first: usize) -> Chart {
+    let mut buckets: Vec<String> = p.stx.iter().map(|s| format!("≤{s} s")).collect();
+    buckets.push(format!(">{} s", p.stx[9]));
+    let data: Vec<&Row> = spec::data_rows(t).collect();
+    let which: Vec<&Row> = if data.len() <= 6 {
+        data
+    } else {
+        t.rows.last().into_iter().collect()
+    };
+    let series = which
+        .iter()
+        .zip(chart::named(&which, 0, 1, t.tz))
+        .map(|(r, name)| {
+            (
+                name,
+                (first..first + 11)
+                    .map(|k| chart::value(&r.cells[k]))
+                    .collect(),
+            )
+        })
+        .collect();
+    Chart {
+        title: title.to_string(),
+        categories: buckets,
+        series,
+        layout: Layout::Stacked,
+        orientation: Orientation::Vertical,
+        unit: Unit::Count,
+    }
+}
+
+/// SPEEDOFACCEPT's columns (SPEC §4.9), in order.
+pub(crate) mod accept_col {
+    crate::input::table::columns! {
+        QUEUE = "queue",
+        QUEUE_NAME = "queue_name",
+        ACCEPTED = "accepted",
+        ACCEPTED_ST1 = "accepted_st1",
+        ACCEPTED_ST2 = "accepted_st2",
+        ACCEPTED_ST3 = "accepted_st3",
+        ACCEPTED_ST4 = "accepted_st4",
+        ACCEPTED_ST5 = "accepted_st5",
+        ACCEPTED_ST6 = "accepted_st6",
+        ACCEPTED_ST7 = "accepted_st7",
+        ACCEPTED_ST8 = "accepted_st8",
+        ACCEPTED_ST9 = "accepted_st9",
+        ACCEPTED_ST10 = "accepted_st10",
+        ACCEPTED_OVER_ST10 = "accepted_over_st10",
+        PCT_ST1 = "pct_st1",
+        PCT_ST2 = "pct_st2",
+        PCT_ST3 = "pct_st3",
+        PCT_ST4 = "pct_st4",
+        PCT_ST5 = "pct_st5",
+        PCT_ST6 = "pct_st6",
+        PCT_ST7 = "pct_st7",
+        PCT_ST8 = "pct_st8",
+        PCT_ST9 = "pct_st9",
+        PCT_ST10 = "pct_st10",
+        PCT_OVER_ST10 = "pct_over_st10",
+    }
+}
+
+/// ABANDONDELAY's columns (SPEC §4.10), in order.
+pub(crate) mod abandon_col {
+    crate::input::table::columns! {
+        QUEUE = "queue",
+        QUEUE_NAME = "queue_name",
+        OFFERED = "offered",
+        ABANDONED = "abandoned",
+        ABANDON_RATE_PCT = "abandon_rate_pct",
+        ABANDONED_ST1 = "abandoned_st1",
+        ABANDONED_ST2 = "abandoned_st2",
+        ABANDONED_ST3 = "abandoned_st3",
+        ABANDONED_ST4 = "abandoned_st4",
+        ABANDONED_ST5 = "abandoned_st5",
+        ABANDONED_ST6 = "abandoned_st6",
+        ABANDONED_ST7 = "abandoned_st7",
+        ABANDONED_ST8 = "abandoned_st8",
+        ABANDONED_ST9 = "abandoned_st9",
+        ABANDONED_ST10 = "abandoned_st10",
+        ABANDONED_OVER_ST10 = "abandoned_over_st10",
+        PCT_ST1 = "pct_st1",
+        PCT_ST2 = "pct_st2",
+        PCT_ST3 = "pct_st3",
+        PCT_ST4 = "pct_st4",
+        PCT_ST5 = "pct_st5",
+        PCT_ST6 = "pct_st6",
+        PCT_ST7 = "pct_st7",
+        PCT_ST8 = "pct_st8",
+        PCT_ST9 = "pct_st9",
+        PCT_ST10 = "pct_st10",
+        PCT_OVER_ST10 = "pct_over_st10",
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,13 @@
 //! The reports of SPEC §4: one `ReportKind` enum (the only list of reports), one `compute`
-//! entry, one module per family. A new report is one file plus one enum arm.
+//! entry, one module per family. Each type declares what it is in a `ReportSpec` beside its
+//! computation; `ReportKind::spec` is the one `match`. A new report is one file plus one arm.
 
 mod activity;
+mod agent_queue;
 pub(crate) mod agents;
+mod call_logs;
 mod calls;
+pub mod chart;
 mod histograms;
 pub mod measure;
 pub mod notes;
@@ -12,6 +16,7 @@ pub(crate) mod queues;
 mod ring_groups;
 pub(crate) mod select;
 mod session_raw;
+pub mod spec;
 pub mod table;
 
 use chrono_tz::Tz;
@@ -22,9 +27,10 @@ use crate::model::agents::Timeline;
 use crate::model::{Dataset, Facts};
 use crate::time::Ts;
 use params::Params;
+use spec::ReportSpec;
 use table::Table;
 
-pub use session_raw::{Criteria, SESSION_RAW_HEADER};
+pub use session_raw::Criteria;
 
 /// A report type: the seed's twelve plus the RingCentral Agent Session Report Raw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,23 +81,33 @@ impl ReportKind {
         ReportKind::AgentSessionReportRaw,
     ];
 
+    /// What this type is: its name, columns, parameters, computation, notes and charts.
+    pub fn spec(self) -> &'static ReportSpec {
+        match self {
+            ReportKind::UserStatistics => &calls::USER_STATISTICS,
+            ReportKind::DailyStatistics => &calls::DAILY_STATISTICS,
+            ReportKind::CallLogs => &call_logs::CALL_LOGS,
+            ReportKind::AgentDetailsActivity => &activity::DETAILS_ACTIVITY,
+            ReportKind::AgentSummaryActivity => &agents::SUMMARY_ACTIVITY,
+            ReportKind::AgentNotReadyCode => &agents::NOT_READY_CODE,
+            ReportKind::QueueSummary => &queues::QUEUE_SUMMARY,
+            ReportKind::AgentQueueReport => &agent_queue::AGENT_QUEUE_REPORT,
+            ReportKind::SpeedOfAccept => &histograms::SPEED_OF_ACCEPT,
+            ReportKind::AbandonDelay => &histograms::ABANDON_DELAY,
+            ReportKind::CallbackSummary => &queues::CALLBACK_SUMMARY,
+            ReportKind::RingGroupPerformance => &ring_groups::PERFORMANCE,
+            ReportKind::AgentSessionReportRaw => &session_raw::SESSION_RAW,
+        }
+    }
+
     /// The type name as in job files (`QUEUESUMMARY`).
     pub fn name(self) -> &'static str {
-        match self {
-            ReportKind::UserStatistics => "USERSTATISTICS",
-            ReportKind::DailyStatistics => "DAILYSTATISTICS",
-            ReportKind::CallLogs => "CALLLOGS",
-            ReportKind::AgentDetailsActivity => "AGENTDETAILSACTIVITY",
-            ReportKind::AgentSummaryActivity => "AGENTSUMMARYACTIVITY",
-            ReportKind::AgentNotReadyCode => "AGENTNOTREADYCODE",
-            ReportKind::QueueSummary => "QUEUESUMMARY",
-            ReportKind::AgentQueueReport => "AGENTQUEUEREPORT",
-            ReportKind::SpeedOfAccept => "SPEEDOFACCEPT",
-            ReportKind::AbandonDelay => "ABANDONDELAY",
-            ReportKind::CallbackSummary => "CALLBACKSUMMARY",
-            ReportKind::RingGroupPerformance => "RINGGROUPPERFORMANCE",
-            ReportKind::AgentSessionReportRaw => "AGENT_SESSION_REPORT_RAW",
-        }
+        self.spec().name
+    }
+
+    /// A human title.
+    pub fn title(self) -> &'static str {
+        self.spec().title
     }
 
     /// Reads a type name, case-insensitively.
@@ -107,17 +123,6 @@ impl ReportKind {
                     names.join(", ")
                 )
             })
-    }
-
-    /// The agent tables this report needs.
-    pub fn needed_tables(self) -> &'static [&'static str] {
-        match self {
-            ReportKind::AgentDetailsActivity
-            | ReportKind::AgentSummaryActivity
-            | ReportKind::AgentNotReadyCode => &["agent_sessions", "agent_states"],
-            ReportKind::AgentSessionReportRaw => &["agent_sessions"],
-            _ => &[],
-        }
     }
 }
 
@@ -167,34 +172,14 @@ pub struct Request {
 
 /// Computes one report.
 pub fn compute<'a>(ctx: &Ctx<'a>, req: &Request) -> Result<Table<'a>> {
-    for &table in req.kind.needed_tables() {
-        let present = match table {
-            "agent_sessions" => ctx.ds.agent_sessions.is_some(),
-            _ => ctx.ds.agent_states.is_some(),
-        };
-        if !present {
-            return Err(Error::MissingTable {
-                table,
-                needed_by: req.kind.name().to_string(),
-            });
-        }
+    let spec = req.kind.spec();
+    if let Some(&table) = spec.tables.iter().find(|&&t| !ctx.ds.has(t)) {
+        return Err(Error::MissingTable {
+            table,
+            needed_by: spec.name.to_string(),
+        });
     }
-    let p = &req.params;
-    Ok(match req.kind {
-        ReportKind::UserStatistics => calls::user_statistics(ctx, p),
-        ReportKind::DailyStatistics => calls::daily_statistics(ctx, p),
-        ReportKind::CallLogs => calls::call_logs(ctx, p),
-        ReportKind::AgentDetailsActivity => activity::details_activity(ctx, p),
-        ReportKind::AgentSummaryActivity => agents::summary_activity(ctx, p),
-        ReportKind::AgentNotReadyCode => agents::not_ready_code(ctx, p),
-        ReportKind::QueueSummary => queues::queue_summary(ctx, p),
-        ReportKind::AgentQueueReport => queues::agent_queue_report(ctx, p),
-        ReportKind::SpeedOfAccept => histograms::speed_of_accept(ctx, p),
-        ReportKind::AbandonDelay => histograms::abandon_delay(ctx, p),
-        ReportKind::CallbackSummary => queues::callback_summary(ctx, p),
-        ReportKind::RingGroupPerformance => ring_groups::performance(ctx, p),
-        ReportKind::AgentSessionReportRaw => session_raw::report(ctx, p, req.criteria.as_ref()),
-    })
+    Ok((spec.compute)(ctx, req))
 }
 
 /// Computes several reports over the same facts in parallel, every row held; results keep the

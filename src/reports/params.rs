@@ -244,23 +244,6 @@ impl Default for Params {
 
 const COMMON: [&str; 4] = ["time_range", "from", "to", "tenants"];
 
-/// The parameters a report type takes besides the common ones.
-pub fn own_params(kind: ReportKind) -> &'static [&'static str] {
-    use ReportKind::*;
-    match kind {
-        UserStatistics => &["extensions", "status", "direction"],
-        DailyStatistics => &["status", "direction", "granularity"],
-        CallLogs => &["status", "direction", "caller", "callee"],
-        AgentDetailsActivity => &["agents"],
-        AgentSummaryActivity => &["agents", "queue"],
-        AgentNotReadyCode => &["agents", "reason_code"],
-        QueueSummary | AgentQueueReport | CallbackSummary => &["queues", "short_abandon_secs"],
-        SpeedOfAccept | AbandonDelay => &["queues", "stx", "short_abandon_secs"],
-        RingGroupPerformance => &["ring_groups"],
-        AgentSessionReportRaw => &["agents", "agent_group_ids", "agent_teams"],
-    }
-}
-
 /// The seed UI's names, read where the report has no parameter of that name.
 const ALIASES: [(&str, &str); 7] = [
     ("extension_number", "extensions"),
@@ -272,27 +255,19 @@ const ALIASES: [(&str, &str); 7] = [
     ("agentTeams", "agent_teams"),
 ];
 
-/// Keys accepted and ignored with a warning, so a job list exported from the PBX runs.
-fn ignored(kind: ReportKind, key: &str) -> bool {
-    key == "channel_type"
-        || (key == "queue"
-            && matches!(
-                kind,
-                ReportKind::AgentDetailsActivity | ReportKind::AgentNotReadyCode
-            ))
-}
-
 /// Checks and types the parameters of one report. Returns the parameters and warnings; an
 /// unknown key or a bad value is an error naming the key.
 pub fn parse(kind: ReportKind, raw: &RawParams) -> Result<(Params, Vec<String>), String> {
-    let own = own_params(kind);
+    let spec = kind.spec();
+    let own = spec.params;
     let takes = |k: &str| COMMON.contains(&k) || own.contains(&k);
     let mut p = Params::default();
     let mut warnings = Vec::new();
     for (key, value) in &raw.0 {
         let name: &str = if takes(key) {
             key
-        } else if ignored(kind, key) {
+        } else if spec.ignored.contains(&key.as_str()) {
+            // Accepted so a job list exported from the PBX runs.
             warnings.push(format!(
                 "parameter \"{key}\" is ignored by {} (accepted for PBX job files)",
                 kind.name()

@@ -2,19 +2,16 @@
 //! the per-queue accumulator that also feeds the wait histograms, so every queue report counts
 //! the same entries the same way.
 
-use rustc_hash::FxHashMap as HashMap;
-
 use rayon::prelude::*;
 
-use crate::model::pool::Sym;
 use crate::model::queue::{Entry, Fate, Outcome};
-use crate::reports::agents::Handling;
+use crate::reports::chart::{self, Chart, Layout, Unit};
 use crate::reports::measure::{Average, Percent};
+use crate::reports::notes;
 use crate::reports::params::Params;
-use crate::reports::select::{
-    entries_in_period, is_short, offered_agents, queue_rows, row_index, tenant_ok, wrap, ServiceRow,
-};
-use crate::reports::table::{ident_cmp, max_cell, pct, Cell, Row, Table};
+use crate::reports::select::{is_short, queue_rows, row_index, tenant_ok, wrap, ServiceRow};
+use crate::reports::spec::{self, ReportSpec};
+use crate::reports::table::{max_cell, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 
 /// The index of a wait's bucket: `i` with `ST(i−1) < wait ≤ ST(i)`, or 10 for the rest.
@@ -248,31 +245,7 @@ fn head(row: Option<&ServiceRow>) -> [Cell<'static>; 2] {
 /// QUEUESUMMARY (§4.7).
 pub fn queue_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let (rows, accs, total) = queue_accs(ctx, p);
-    let mut t = Table::new(
-        ReportKind::QueueSummary,
-        &[
-            "queue",
-            "queue_name",
-            "offered",
-            "accepted",
-            "abandoned",
-            "short_abandoned",
-            "exited",
-            "callbacks_requested",
-            "sla_secs",
-            "accepted_within_sla",
-            "sla_pct",
-            "abandon_rate_pct",
-            "asa_secs",
-            "max_wait_secs",
-            "att_secs",
-            "avg_wrap_secs",
-            "aht_secs",
-            "cb_ok",
-            "cb_fail",
-        ],
-        ctx.period.tz,
-    );
+    let mut t = Table::new(ReportKind::QueueSummary, ctx.period.tz);
     let line = |r: Option<&ServiceRow>, a: &QueueAcc| -> Vec<Cell<'static>> {
         let mut v = head(r).to_vec();
         v.extend([
@@ -303,107 +276,10 @@ pub fn queue_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     t
 }
 
-/// AGENTQUEUEREPORT (§4.8).
-pub fn agent_queue_report<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
-    let (rows, accs, _) = queue_accs(ctx, p);
-    let strings = &ctx.ds.strings;
-    let index = row_index(&rows);
-    let mut per_queue: Vec<HashMap<Sym, Handling>> = vec![HashMap::default(); rows.len()];
-    let queue = &ctx.facts.queue;
-    for e in entries_in_period(ctx, p, queue) {
-        let Some(&k) = index.get(&e.service) else {
-            continue;
-        };
-        for agent in offered_agents(ctx, queue, e) {
-            per_queue[k].entry(agent).or_default().add(ctx, e, agent);
-        }
-    }
-    let mut t = Table::new(
-        ReportKind::AgentQueueReport,
-        &[
-            "queue",
-            "queue_name",
-            "agent_id",
-            "agent_name",
-            "received",
-            "offered",
-            "accepted",
-            "missed",
-            "accepted_share_pct",
-            "avg_ring_secs",
-            "talk_secs",
-            "att_secs",
-            "wrap_secs",
-            "avg_wrap_secs",
-            "aht_secs",
-        ],
-        ctx.period.tz,
-    );
-    for ((r, a), agents) in rows.iter().zip(&accs).zip(per_queue) {
-        let mut agents: Vec<(Sym, Handling)> = agents.into_iter().collect();
-        agents.sort_by(|x, y| ident_cmp(strings.get(x.0), strings.get(y.0)));
-        let q = [Cell::text(&r.number), Cell::text(&r.name)];
-        for (agent, h) in agents {
-            let mut v = q.to_vec();
-            v.extend([
-                Cell::str(strings.get(agent)),
-                Cell::text(&ctx.facts.directory.display_name(ctx.ds, agent)),
-                Cell::Empty,
-                Cell::Int(h.offered),
-                Cell::Int(h.accepted),
-                Cell::Int(h.offered - h.accepted),
-                pct(h.accepted, a.accepted),
-                h.avg_ring_secs().into(),
-                Cell::Secs(h.talk),
-                h.att_secs().into(),
-                Cell::Secs(h.wrap),
-                h.avg_wrap_secs().into(),
-                h.aht_secs().into(),
-            ]);
-            t.rows.push(Row::data(v));
-        }
-        let mut v = q.to_vec();
-        v.extend([
-            Cell::text("TOTAL"),
-            Cell::Empty,
-            Cell::Int(a.offered()),
-            Cell::Empty,
-            Cell::Int(a.accepted),
-            Cell::Int(a.offered() - a.accepted),
-            pct(a.accepted, a.accepted),
-            a.avg_ring_secs().into(),
-            Cell::Secs(a.talk),
-            a.att_secs().into(),
-            Cell::Secs(a.wrap),
-            a.avg_wrap_secs().into(),
-            a.aht_secs().into(),
-        ]);
-        t.rows.push(Row::total(v));
-    }
-    t
-}
-
 /// CALLBACKSUMMARY (§4.11).
 pub fn callback_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let (rows, accs, total) = queue_accs(ctx, p);
-    let mut t = Table::new(
-        ReportKind::CallbackSummary,
-        &[
-            "queue",
-            "queue_name",
-            "calls_received",
-            "callbacks_requested",
-            "request_rate_pct",
-            "cb_attempted",
-            "cb_ok",
-            "cb_fail",
-            "cb_pending",
-            "cb_fail_pct",
-            "avg_wait_to_callback_secs",
-            "avg_callback_talk_secs",
-        ],
-        ctx.period.tz,
-    );
+    let mut t = Table::new(ReportKind::CallbackSummary, ctx.period.tz);
     let line = |r: Option<&ServiceRow>, a: &QueueAcc| -> Vec<Cell<'static>> {
         let mut v = head(r).to_vec();
         v.extend([
@@ -425,6 +301,150 @@ pub fn callback_summary<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     }
     t.rows.push(Row::total(line(None, &total)));
     t
+}
+
+/// QUEUESUMMARY (§4.7).
+pub(crate) const QUEUE_SUMMARY: ReportSpec = ReportSpec {
+    name: "QUEUESUMMARY",
+    title: "Queue summary",
+    columns: summary_col::NAMES,
+    tables: &[],
+    params: QUEUE_PARAMS,
+    ignored: &["channel_type"],
+    compute: |ctx, req| queue_summary(ctx, &req.params),
+    notes: |p| {
+        vec![
+            "SLA % = answered within the SLA (wait ≤ SLA seconds) / offered. Abandon rate = abandoned / offered. ASA = wait of answered entries / accepted.".into(),
+            "SLA seconds: from the queues parameter, else the queues table, else 20 s.".into(),
+            "Callbacks are judged at the end of the period: ok when an attempt was answered before it, pending when none (or one still in progress).".into(),
+            notes::short_abandon(p),
+            notes::ROUNDING.into(),
+        ]
+    },
+    charts: queue_summary_charts,
+    headline: |t| {
+        use summary_col::*;
+        spec::from_total(
+            t,
+            &[
+                ("Offered", OFFERED),
+                ("SLA", SLA_PCT),
+                ("Abandon rate", ABANDON_RATE_PCT),
+                ("ASA", ASA_SECS),
+            ],
+        )
+    },
+};
+
+/// CALLBACKSUMMARY (§4.11).
+pub(crate) const CALLBACK_SUMMARY: ReportSpec = ReportSpec {
+    name: "CALLBACKSUMMARY",
+    title: "Queue callbacks",
+    columns: callback_col::NAMES,
+    tables: &[],
+    params: QUEUE_PARAMS,
+    ignored: &["channel_type"],
+    compute: |ctx, req| callback_summary(ctx, &req.params),
+    notes: |p| {
+        vec![
+            "A request is a queue entry ending with a callback; attempts are later legs with its callback id to the caller. Fail % = fail / (ok + fail).".into(),
+            notes::short_abandon(p),
+            notes::ROUNDING.into(),
+        ]
+    },
+    charts: spec::no_charts,
+    headline: |t| {
+        use callback_col::*;
+        spec::from_total(
+            t,
+            &[
+                ("Requested", CALLBACKS_REQUESTED),
+                ("Ok", CB_OK),
+                ("Failed", CB_FAIL),
+                ("Pending", CB_PENDING),
+            ],
+        )
+    },
+};
+
+/// The parameters of the queue reports.
+pub(crate) const QUEUE_PARAMS: &[&str] = &["queues", "short_abandon_secs"];
+
+/// Entries per queue, and each queue's service level.
+fn queue_summary_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
+    use summary_col::*;
+    let rows: Vec<&Row> = spec::data_rows(t).collect();
+    let categories = chart::named(&rows, QUEUE, QUEUE_NAME, t.tz);
+    vec![
+        Chart {
+            title: "Entries per queue".into(),
+            categories: categories.clone(),
+            series: chart::series(
+                &rows,
+                &[
+                    (OFFERED, "offered"),
+                    (ACCEPTED, "accepted"),
+                    (ABANDONED, "abandoned"),
+                ],
+            ),
+            layout: Layout::Grouped,
+            orientation: chart::orientation(rows.len()),
+            unit: Unit::Count,
+        },
+        Chart {
+            title: "Service level per queue".into(),
+            categories,
+            series: chart::series(&rows, &[(SLA_PCT, "answered within SLA")]),
+            layout: Layout::Grouped,
+            orientation: chart::orientation(rows.len()),
+            unit: Unit::Percent,
+        },
+    ]
+}
+
+/// QUEUESUMMARY's columns (SPEC §4), in order: rows are built in this order, and charts and
+/// headline figures name cells by these constants.
+pub(crate) mod summary_col {
+    crate::input::table::columns! {
+        QUEUE = "queue",
+        QUEUE_NAME = "queue_name",
+        OFFERED = "offered",
+        ACCEPTED = "accepted",
+        ABANDONED = "abandoned",
+        SHORT_ABANDONED = "short_abandoned",
+        EXITED = "exited",
+        CALLBACKS_REQUESTED = "callbacks_requested",
+        SLA_SECS = "sla_secs",
+        ACCEPTED_WITHIN_SLA = "accepted_within_sla",
+        SLA_PCT = "sla_pct",
+        ABANDON_RATE_PCT = "abandon_rate_pct",
+        ASA_SECS = "asa_secs",
+        MAX_WAIT_SECS = "max_wait_secs",
+        ATT_SECS = "att_secs",
+        AVG_WRAP_SECS = "avg_wrap_secs",
+        AHT_SECS = "aht_secs",
+        CB_OK = "cb_ok",
+        CB_FAIL = "cb_fail",
+    }
+}
+
+/// CALLBACKSUMMARY's columns (SPEC §4), in order: rows are built in this order, and charts and
+/// headline figures name cells by these constants.
+pub(crate) mod callback_col {
+    crate::input::table::columns! {
+        QUEUE = "queue",
+        QUEUE_NAME = "queue_name",
+        CALLS_RECEIVED = "calls_received",
+        CALLBACKS_REQUESTED = "callbacks_requested",
+        REQUEST_RATE_PCT = "request_rate_pct",
+        CB_ATTEMPTED = "cb_attempted",
+        CB_OK = "cb_ok",
+        CB_FAIL = "cb_fail",
+        CB_PENDING = "cb_pending",
+        CB_FAIL_PCT = "cb_fail_pct",
+        AVG_WAIT_TO_CALLBACK_SECS = "avg_wait_to_callback_secs",
+        AVG_CALLBACK_TALK_SECS = "avg_callback_talk_secs",
+    }
 }
 
 #[cfg(test)]
@@ -631,27 +651,6 @@ queue,queue_name,calls_received,callbacks_requested,request_rate_pct,cb_attempte
 8001,Support,3,2,66.67,1,0,1,1,100.00,1040,
 8002,,1,0,0.00,0,0,0,0,,,
 TOTAL,,9,3,33.33,2,1,1,1,50.00,835,120
-";
-        assert_eq!(csv, expected);
-    }
-
-    #[test]
-    fn agent_queue_report_by_hand() {
-        let f = scenario();
-        let csv = f.csv(
-            AgentQueueReport,
-            DAY[0],
-            DAY[1],
-            "UTC",
-            &["queues=8000,8001"],
-        );
-        let expected = "\
-queue,queue_name,agent_id,agent_name,received,offered,accepted,missed,accepted_share_pct,avg_ring_secs,talk_secs,att_secs,wrap_secs,avg_wrap_secs,aht_secs
-8000,Sales,1001,1001,,3,1,2,50.00,18,100,100,30,30,130
-8000,Sales,1002,1002,,2,1,1,50.00,10,50,50,0,0,50
-8000,Sales,TOTAL,,5,,2,3,100.00,14,150,75,30,15,90
-8001,Support,1003,1003,,1,1,0,100.00,3,60,60,0,0,60
-8001,Support,TOTAL,,3,,1,2,100.00,3,60,60,0,0,60
 ";
         assert_eq!(csv, expected);
     }

@@ -3,8 +3,12 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::pool::Sym;
+use crate::reports::chart::{self, Chart, Layout, Unit};
+use crate::reports::measure::Percent;
+use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::select::{entries_in_period, group_rows, offered_agents, row_index};
+use crate::reports::spec::{self, Figure, ReportSpec};
 use crate::reports::table::{avg, ident_cmp, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 
@@ -52,23 +56,7 @@ pub fn performance<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
             }
         }
     }
-    let mut t = Table::new(
-        ReportKind::RingGroupPerformance,
-        &[
-            "ring_group",
-            "ring_group_name",
-            "member",
-            "received",
-            "answered",
-            "missed",
-            "answered_elsewhere",
-            "answer_rate_pct",
-            "avg_ring_secs",
-            "talk_secs",
-            "avg_talk_secs",
-        ],
-        ctx.period.tz,
-    );
+    let mut t = Table::new(ReportKind::RingGroupPerformance, ctx.period.tz);
     for ((r, g), m) in rows.iter().zip(&groups).zip(members) {
         let head = [Cell::text(&r.number), Cell::text(&r.name)];
         let mut v = head.to_vec();
@@ -103,6 +91,82 @@ pub fn performance<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         }
     }
     t
+}
+
+/// RINGGROUPPERFORMANCE (§4.12).
+pub(crate) const PERFORMANCE: ReportSpec = ReportSpec {
+    name: "RINGGROUPPERFORMANCE",
+    title: "Ring group performance",
+    columns: col::NAMES,
+    tables: &[],
+    params: &["ring_groups"],
+    ignored: &["channel_type"],
+    compute: |ctx, req| performance(ctx, &req.params),
+    notes: |_| {
+        vec![
+            "Group: received entries, answered, missed; avg ring = wait to answer. Member: answered elsewhere = another member answered.".into(),
+            notes::ROUNDING.into(),
+        ]
+    },
+    charts: group_charts,
+    headline: |t| {
+        let groups: Vec<&Row> = whole_groups(t).collect();
+        let sum = |c| chart::values(&groups, c).iter().sum::<i64>();
+        let (received, answered) = (sum(col::RECEIVED), sum(col::ANSWERED));
+        vec![
+            Figure {
+                label: "Received",
+                value: Cell::Int(received),
+            },
+            Figure {
+                label: "Answered",
+                value: Cell::Int(answered),
+            },
+            Figure {
+                label: "Answer rate",
+                value: Percent::of(answered, received).into(),
+            },
+        ]
+    },
+};
+
+/// The rows of whole groups (their member cell is empty).
+fn whole_groups<'t, 'a>(t: &'t Table<'a>) -> impl Iterator<Item = &'t Row<'a>> {
+    spec::data_rows(t).filter(|r| matches!(r.cells[col::MEMBER], Cell::Empty))
+}
+
+/// Entries per ring group, answered and missed.
+fn group_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
+    let groups: Vec<&Row> = whole_groups(t).collect();
+    vec![Chart {
+        title: "Ring group entries".into(),
+        categories: chart::named(&groups, col::RING_GROUP, col::RING_GROUP_NAME, t.tz),
+        series: chart::series(
+            &groups,
+            &[(col::ANSWERED, "answered"), (col::MISSED, "missed")],
+        ),
+        layout: Layout::Stacked,
+        orientation: chart::orientation(groups.len()),
+        unit: Unit::Count,
+    }]
+}
+
+/// RINGGROUPPERFORMANCE's columns (SPEC §4), in order: rows are built in this order, and charts and
+/// headline figures name cells by these constants.
+pub(crate) mod col {
+    crate::input::table::columns! {
+        RING_GROUP = "ring_group",
+        RING_GROUP_NAME = "ring_group_name",
+        MEMBER = "member",
+        RECEIVED = "received",
+        ANSWERED = "answered",
+        MISSED = "missed",
+        ANSWERED_ELSEWHERE = "answered_elsewhere",
+        ANSWER_RATE_PCT = "answer_rate_pct",
+        AVG_RING_SECS = "avg_ring_secs",
+        TALK_SECS = "talk_secs",
+        AVG_TALK_SECS = "avg_talk_secs",
+    }
 }
 
 #[cfg(test)]

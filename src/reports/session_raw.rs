@@ -11,53 +11,81 @@ use crate::model::agents::SessionSpan;
 use crate::model::legs::Endpoint;
 use crate::model::pool::Sym;
 use crate::model::rows::{Category, State};
+use crate::model::TableName;
 use crate::reports::params::Params;
+use crate::reports::spec::{self, Figure, ReportSpec};
 use crate::reports::table::{div_half_up, hundredths, ident_cmp, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 use crate::time::{resolve_local, zoned, Ts};
 
-/// The seed's header, byte for byte.
-pub const SESSION_RAW_HEADER: [&str; 39] = [
-    "Agent ID",
-    "Last Name",
-    "First Name",
-    "Username",
-    "Phone",
-    "Login DTS",
-    "Logout DTS",
-    "Dial Group",
-    "Presented",
-    "Accepted",
-    "Manual No Connect",
-    "RNA",
-    "Disp Xfers",
-    "%Calls Xfered",
-    "Talk Time (min)",
-    "Avg Talk Time (min)",
-    "Login Time (min)",
-    "Login Utilization",
-    "Off Hook Time (min)",
-    "Rounded OH Time (min)",
-    "Off Hook Utilization",
-    "Off Hook to Login %",
-    "Work Time (min)",
-    "Break Time (min)",
-    "Away Time (min)",
-    "Lunch Time (min)",
-    "Training Time (min)",
-    "Pending Disp Time (min)",
-    "Avg Pending Disp Time",
-    "External Agent ID",
-    "Calls Placed On Hold",
-    "Time On Hold (min)",
-    "Ring Time (min)",
-    "EngagedTime (min)",
-    "RNA Time (min)",
-    "Available Time (min)",
-    "Team",
-    "Login Session ID",
-    "Monitoring Sessions",
-];
+/// AGENT_SESSION_REPORT_RAW (§4.13): the RingCentral export, one row per login session.
+pub(crate) const SESSION_RAW: ReportSpec = ReportSpec {
+    name: "AGENT_SESSION_REPORT_RAW",
+    title: "Agent Session Report Raw",
+    columns: col::NAMES,
+    tables: &[TableName::AgentSessions],
+    params: &["agents", "agent_group_ids", "agent_teams"],
+    ignored: &["channel_type"],
+    compute: |ctx, req| report(ctx, &req.params, req.criteria.as_ref()),
+    notes: |_| {
+        vec![
+            "One row per login session, reported whole. Minutes = seconds / 60, two decimals half up; ratios use unrounded seconds.".into(),
+            "Work time: all state time except not-ready of category break, away, lunch or training.".into(),
+        ]
+    },
+    charts: spec::no_charts,
+    headline: |t| {
+        vec![Figure {
+            label: "Sessions",
+            value: Cell::Int(t.row_count() as i64),
+        }]
+    },
+};
+
+/// The seed's header, byte for byte, as column constants (`col::NAMES` is the header).
+pub(crate) mod col {
+    crate::input::table::columns! {
+        AGENT_ID = "Agent ID",
+        LAST_NAME = "Last Name",
+        FIRST_NAME = "First Name",
+        USERNAME = "Username",
+        PHONE = "Phone",
+        LOGIN_DTS = "Login DTS",
+        LOGOUT_DTS = "Logout DTS",
+        DIAL_GROUP = "Dial Group",
+        PRESENTED = "Presented",
+        ACCEPTED = "Accepted",
+        MANUAL_NO_CONNECT = "Manual No Connect",
+        RNA = "RNA",
+        DISP_XFERS = "Disp Xfers",
+        PCT_CALLS_XFERED = "%Calls Xfered",
+        TALK_TIME_MIN = "Talk Time (min)",
+        AVG_TALK_TIME_MIN = "Avg Talk Time (min)",
+        LOGIN_TIME_MIN = "Login Time (min)",
+        LOGIN_UTILIZATION = "Login Utilization",
+        OFF_HOOK_TIME_MIN = "Off Hook Time (min)",
+        ROUNDED_OH_TIME_MIN = "Rounded OH Time (min)",
+        OFF_HOOK_UTILIZATION = "Off Hook Utilization",
+        OFF_HOOK_TO_LOGIN_PCT = "Off Hook to Login %",
+        WORK_TIME_MIN = "Work Time (min)",
+        BREAK_TIME_MIN = "Break Time (min)",
+        AWAY_TIME_MIN = "Away Time (min)",
+        LUNCH_TIME_MIN = "Lunch Time (min)",
+        TRAINING_TIME_MIN = "Training Time (min)",
+        PENDING_DISP_TIME_MIN = "Pending Disp Time (min)",
+        AVG_PENDING_DISP_TIME = "Avg Pending Disp Time",
+        EXTERNAL_AGENT_ID = "External Agent ID",
+        CALLS_PLACED_ON_HOLD = "Calls Placed On Hold",
+        TIME_ON_HOLD_MIN = "Time On Hold (min)",
+        RING_TIME_MIN = "Ring Time (min)",
+        ENGAGEDTIME_MIN = "EngagedTime (min)",
+        RNA_TIME_MIN = "RNA Time (min)",
+        AVAILABLE_TIME_MIN = "Available Time (min)",
+        TEAM = "Team",
+        LOGIN_SESSION_ID = "Login Session ID",
+        MONITORING_SESSIONS = "Monitoring Sessions",
+    }
+}
 
 /// The selection of a RingCentral `reportsStreaming` request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,7 +297,7 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
         .filter_map(|r| strings.lookup(r))
         .collect();
 
-    let mut t = Table::new(ReportKind::AgentSessionReportRaw, &SESSION_RAW_HEADER, tz);
+    let mut t = Table::new(ReportKind::AgentSessionReportRaw, tz);
     for s in chosen {
         let row = &sessions_rows[s.index as usize];
         let agent = dir.agent(ds, s.agent);
@@ -442,10 +470,7 @@ mod tests {
                                "endTimestamp": "2020-04-27 23:59:59.0000", "agentIds": [], "agentTeams": []}
         });
         let csv = run(&f, body);
-        assert_eq!(
-            csv,
-            format!("{}\n{SEED_ROW}\n", SESSION_RAW_HEADER.join(","))
-        );
+        assert_eq!(csv, format!("{}\n{SEED_ROW}\n", col::NAMES.join(",")));
     }
 
     #[test]

@@ -159,8 +159,8 @@ pub type RowStream<'a> = Box<dyn Iterator<Item = Row<'a>> + Send + 'a>;
 pub struct Table<'a> {
     /// Which report.
     pub kind: ReportKind,
-    /// Column names, as in the CSV header.
-    pub columns: Vec<String>,
+    /// Column names, as in the CSV header (the type's `ReportSpec::columns`).
+    pub columns: &'static [&'static str],
     /// Rows computed so far, in output order.
     pub rows: Vec<Row<'a>>,
     /// Rows still to come, after `rows`.
@@ -183,11 +183,11 @@ impl std::fmt::Debug for Table<'_> {
 }
 
 impl<'a> Table<'a> {
-    /// An empty table with these columns.
-    pub fn new(kind: ReportKind, columns: &[&str], tz: Tz) -> Table<'a> {
+    /// An empty table of a report type (its columns from its spec).
+    pub fn new(kind: ReportKind, tz: Tz) -> Table<'a> {
         Table {
             kind,
-            columns: columns.iter().map(|c| (*c).to_string()).collect(),
+            columns: kind.spec().columns,
             rows: Vec::new(),
             stream: None,
             stream_len: 0,

@@ -473,12 +473,15 @@ fn clear_tables(out: &Path) -> Result<()> {
     for entry in entries {
         let entry = entry.map_err(io_err(out))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = crate::input::TABLES.iter().any(|t| {
-            name == *t
-                || name.strip_prefix(t).is_some_and(|rest| {
-                    rest.starts_with('.') && crate::input::source::classify(&name).is_some()
-                })
-        });
+        let ours = crate::model::TableName::ALL
+            .map(|t| t.as_str())
+            .iter()
+            .any(|t| {
+                name == *t
+                    || name.strip_prefix(t).is_some_and(|rest| {
+                        rest.starts_with('.') && crate::input::source::classify(&name).is_some()
+                    })
+            });
         if ours {
             let path = entry.path();
             let removed = if path.is_dir() {

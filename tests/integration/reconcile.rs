@@ -30,7 +30,7 @@ fn column(t: &Table, name: &str, keep: impl Fn(&[String]) -> bool) -> Vec<i64> {
     let k = t
         .columns
         .iter()
-        .position(|c| c == name)
+        .position(|c| *c == name)
         .unwrap_or_else(|| panic!("column {name}"));
     rows(t)
         .into_iter()
