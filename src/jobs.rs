@@ -62,6 +62,73 @@ impl Job {
     pub fn in_window(&self, fire: Ts) -> bool {
         self.start_time.is_none_or(|s| fire >= s) && self.end_time.is_none_or(|e| fire < e)
     }
+
+    /// The fires in `(after, until]` inside the job's window, oldest first.
+    pub fn fires_in(&self, after: Ts, until: Ts) -> Vec<Ts> {
+        let mut fires = self.schedule.between(after, until);
+        fires.retain(|&f| self.in_window(f));
+        fires
+    }
+
+    /// The fires a `run` at `now` owes the job (SPEC §5.4): those in `(last, now]` inside the
+    /// window (`catch_up = latest`: only the newest; `all`: every one), or only the latest
+    /// fire at or before `now` for a job never run. None for an inactive job.
+    pub fn due_fires(&self, last: Option<Ts>, now: Ts) -> Vec<Ts> {
+        if !self.active {
+            return Vec::new();
+        }
+        let fires = match last {
+            Some(last) => self.fires_in(last, now),
+            None => self.latest_fire_at_or_before(now).into_iter().collect(),
+        };
+        match self.catch_up {
+            CatchUp::All => fires,
+            CatchUp::Latest => fires.last().copied().into_iter().collect(),
+        }
+    }
+
+    /// The latest fire at or before `now` inside the window (whose end is exclusive).
+    fn latest_fire_at_or_before(&self, now: Ts) -> Option<Ts> {
+        let mut t = match self.end_time {
+            Some(end) if end <= now => end - 1,
+            _ => now,
+        };
+        while let Some(f) = self.schedule.latest_at_or_before(t) {
+            if self.in_window(f) {
+                return Some(f);
+            }
+            if self.start_time.is_some_and(|s| f < s) {
+                return None;
+            }
+            t = f - 1;
+        }
+        None
+    }
+
+    /// The next `count` fires after `after` inside the window.
+    pub fn next_fires(&self, after: Ts, count: usize) -> Vec<Ts> {
+        let mut out = Vec::with_capacity(count);
+        let mut t = after;
+        while out.len() < count {
+            let Some(fire) = self.schedule.next_after(t) else {
+                break;
+            };
+            if self.end_time.is_some_and(|e| fire >= e) {
+                break;
+            }
+            if self.in_window(fire) {
+                out.push(fire);
+            }
+            t = fire;
+        }
+        out
+    }
+
+    /// The period the report of a fire covers (SPEC §5.3); `Ok(None)` when it is empty (no
+    /// earlier fire for `SINCE_LAST_RUN`, or a custom range that ends before it starts).
+    pub fn period_at(&self, fire: Ts) -> Result<Option<(Ts, Ts)>, String> {
+        Ok(crate::schedule::period(&self.params, fire, &self.schedule)?.filter(|(a, b)| a < b))
+    }
 }
 
 /// One job as written: its fields with the line each stands on, where the format gives one.
@@ -454,6 +521,7 @@ pub fn params_object(pairs: &[(&str, Value)]) -> Map<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::parse_rfc3339;
 
     fn load_text(name: &str, text: &str) -> Result<Vec<Job>> {
         let dir = tempfile::tempdir().unwrap();
@@ -615,5 +683,71 @@ cron_expr = "1 0 * * *"
             "{e}"
         );
         assert_eq!(slug("  Daily Queue -- Summary!"), "daily-queue-summary");
+    }
+
+    // The schedule walk: due fires, catch-up and windows.
+
+    fn job(toml: &str) -> Job {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.toml");
+        std::fs::write(
+            &p,
+            format!("[[job]]\nid = \"j\"\ntype = \"CALLLOGS\"\ncron_expr = \"1 0 * * *\"\n{toml}"),
+        )
+        .unwrap();
+        load(&p).unwrap().remove(0)
+    }
+
+    fn ts(s: &str) -> Ts {
+        parse_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn catch_up_after_downtime() {
+        // Last ran on the 1st; three fires missed (2nd, 3rd, 4th) by a run on the 4th.
+        let last = Some(ts("2025-10-01T00:01:00Z"));
+        let now = ts("2025-10-04T08:00:00Z");
+        assert_eq!(
+            job("").due_fires(last, now),
+            vec![ts("2025-10-04T00:01:00Z")]
+        );
+        let all = job("catch_up = \"all\"").due_fires(last, now);
+        assert_eq!(
+            all,
+            vec![
+                ts("2025-10-02T00:01:00Z"),
+                ts("2025-10-03T00:01:00Z"),
+                ts("2025-10-04T00:01:00Z")
+            ]
+        );
+        // Run again at the same now: nothing new.
+        assert!(job("catch_up = \"all\"")
+            .due_fires(Some(ts("2025-10-04T00:01:00Z")), now)
+            .is_empty());
+        // Never run: only the latest fire.
+        assert_eq!(
+            job("catch_up = \"all\"").due_fires(None, now),
+            vec![ts("2025-10-04T00:01:00Z")]
+        );
+    }
+
+    #[test]
+    fn windows_and_inactive_jobs() {
+        let now = ts("2025-10-04T08:00:00Z");
+        assert!(job("active = false").due_fires(None, now).is_empty());
+        assert!(job("start_time = \"2025-10-05T00:00:00Z\"")
+            .due_fires(None, now)
+            .is_empty());
+        let old = job("end_time = \"2025-01-01T00:00:00Z\"\ncatch_up = \"all\"");
+        assert_eq!(
+            old.due_fires(Some(ts("2024-12-30T00:01:00Z")), now),
+            vec![ts("2024-12-31T00:01:00Z")]
+        );
+        // The end is exclusive: the last fire before it.
+        let ended = job("end_time = \"2025-10-03T00:01:00Z\"");
+        assert_eq!(ended.due_fires(None, now), vec![ts("2025-10-02T00:01:00Z")]);
+        assert!(ended
+            .due_fires(Some(ts("2025-10-02T00:01:00Z")), now)
+            .is_empty());
     }
 }

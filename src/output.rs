@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::time::Ts;
+use crate::jobs::Job;
+use crate::time::{format_rfc3339, Ts};
 
 /// A writer that hashes what passes through it.
 struct Hashing<W: Write> {
@@ -196,7 +197,41 @@ pub struct LogEntry {
     pub rows: u64,
 }
 
+/// `<job id>/<TYPE>_<from>_<to>.<ext>`: where a job's report of a period goes, relative to
+/// the output directory.
+pub fn file_url(job: &Job, from: Ts, to: Ts) -> String {
+    format!("{}/{}", job.id, report_name(job, from, to))
+}
+
+/// A job's report file name for a period.
+fn report_name(job: &Job, from: Ts, to: Ts) -> String {
+    report_file_name(job.kind.name(), from, to, job.tz, job.format.extension())
+}
+
 impl LogEntry {
+    /// The entry for a job's report of `period` at `fire`, written with `sha256` and `rows`.
+    /// Both times are the fire time: the wall clock never enters the log.
+    pub fn new(job: &Job, fire: Ts, period: (Ts, Ts), sha256: String, rows: u64) -> LogEntry {
+        let (from, to) = period;
+        let when = format_rfc3339(fire, job.tz);
+        LogEntry {
+            id: log_id(&job.id, from, to),
+            report_id: job.id.clone(),
+            schedule_name: job.schedule_name.clone(),
+            report_name: report_name(job, from, to),
+            kind: job.kind.name().to_string(),
+            format: job.format.name().to_string(),
+            file_url: file_url(job, from, to),
+            create_time: when.clone(),
+            finish_time: when,
+            recipients: job.recipients.clone(),
+            start_time: format_rfc3339(from, job.tz),
+            end_time: format_rfc3339(to, job.tz),
+            sha256,
+            rows,
+        }
+    }
+
     /// The fire time as an instant.
     pub fn fire(&self) -> Option<Ts> {
         crate::time::parse_rfc3339(&self.create_time)

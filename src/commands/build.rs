@@ -2,34 +2,21 @@
 
 use std::io::Write;
 
+use crate::commands::Prepared;
 use crate::config::BuildConfig;
 use crate::error::{Error, Result};
-use crate::input;
-use crate::model::agents::Timeline;
-use crate::model::{Dataset, Facts};
 use crate::output::Staged;
 use crate::render;
-use crate::reports::{compute, Ctx};
+use crate::reports::compute;
 
 /// Runs the command.
 pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     for w in &c.warnings {
         writeln!(err, "warning: {w}").map_err(Error::stderr)?;
     }
-    let mut ds = input::load(&c.data, c.load)?;
-    // The timeline first, so the raw agent rows are freed before the call facts are built.
-    let timeline = Timeline::build(&ds, c.now);
-    ds.release_agent_rows();
-    let facts = Facts::build(&mut ds);
-    let ctx = Ctx {
-        ds: &ds,
-        facts: &facts,
-        timeline: &timeline,
-        period: c.period,
-        now: c.now,
-    };
-    let table = compute(&ctx, &c.request)?;
-    report_quality(&ds, err).map_err(Error::stderr)?;
+    let prepared = Prepared::load(&c.data, c.load, [c.now])?;
+    let table = compute(&prepared.ctx(c.period, c.now), &c.request)?;
+    prepared.report_quality(err)?;
     let meta = render::Meta {
         from: c.period.from,
         to: c.period.to,
@@ -37,7 +24,7 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         schedule_name: None,
         generated: c.now,
         params: &c.request.params,
-        quality: &ds.quality,
+        quality: &prepared.ds.quality,
     };
     match &c.out {
         Some(path) => {
@@ -48,23 +35,4 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             .map(drop)
             .map_err(Error::stdout),
     }
-}
-
-/// Prints skipped rows and warnings, one line per kind, on stderr.
-pub fn report_quality(ds: &Dataset, err: &mut dyn Write) -> std::io::Result<()> {
-    for (reason, n) in &ds.quality.skipped {
-        writeln!(
-            err,
-            "skipped: {n} row{} ({reason})",
-            if *n == 1 { "" } else { "s" }
-        )?;
-    }
-    for (kind, n) in &ds.quality.warnings {
-        writeln!(
-            err,
-            "warning: {kind} ({n} time{})",
-            if *n == 1 { "" } else { "s" }
-        )?;
-    }
-    Ok(())
 }

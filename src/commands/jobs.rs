@@ -6,7 +6,6 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::jobs;
-use crate::schedule::period;
 use crate::time::{format_rfc3339, Ts};
 
 /// `jobs validate`: one line per job; every problem at once (exit 2).
@@ -41,25 +40,12 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<()> {
 pub fn next(path: &Path, after: Ts, count: usize, out: &mut dyn Write) -> Result<()> {
     let jobs = jobs::load(path)?;
     for j in jobs.iter().filter(|j| j.active) {
-        let mut t = after;
-        let mut shown = 0;
-        while shown < count {
-            let Some(fire) = j.schedule.next_after(t) else {
-                break;
-            };
-            if j.end_time.is_some_and(|e| fire >= e) {
-                break;
-            }
-            t = fire;
-            if !j.in_window(fire) {
-                continue;
-            }
-            shown += 1;
-            let span = match period(&j.params, fire, &j.schedule) {
-                Ok(Some((a, b))) if a < b => {
+        for fire in j.next_fires(after, count) {
+            let span = match j.period_at(fire) {
+                Ok(Some((a, b))) => {
                     format!("{} {}", format_rfc3339(a, j.tz), format_rfc3339(b, j.tz))
                 }
-                Ok(_) => "(empty period: no report)".to_string(),
+                Ok(None) => "(empty period: no report)".to_string(),
                 Err(e) => format!("({e})"),
             };
             writeln!(out, "{} {} {span}", j.id, format_rfc3339(fire, j.tz))

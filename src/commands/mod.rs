@@ -1,4 +1,7 @@
 //! One module per subcommand: each turns a `Config` into output, using the library's pieces.
+//! What several commands share — reading the dataset into facts, printing its quality — is
+//! here, so no command imports another.
+
 pub mod build;
 pub mod jobs;
 pub mod logs;
@@ -6,3 +9,70 @@ pub mod query;
 pub mod run;
 pub mod sample;
 pub mod validate;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::input::{self, LoadOptions};
+use crate::model::agents::Timeline;
+use crate::model::{Dataset, Facts};
+use crate::reports::{Ctx, Period};
+use crate::time::Ts;
+
+/// The dataset read once, its facts, and the agent timelines as of each "now" a command needs.
+pub struct Prepared {
+    /// The dataset.
+    pub ds: Dataset,
+    /// Its derived facts (SPEC §3).
+    pub facts: Facts,
+    /// Agent time as of each "now".
+    pub timelines: BTreeMap<Ts, Timeline>,
+}
+
+impl Prepared {
+    /// Reads `dir` and derives the facts and a timeline per "now". The timelines come first:
+    /// the raw agent rows they read are freed before the call facts are built, so the two
+    /// never take memory at the same time.
+    pub fn load(dir: &Path, opts: LoadOptions, nows: impl IntoIterator<Item = Ts>) -> Result<Self> {
+        let mut ds = input::load(dir, opts)?;
+        let mut timelines = BTreeMap::new();
+        for now in nows {
+            timelines
+                .entry(now)
+                .or_insert_with(|| Timeline::build(&ds, now));
+        }
+        ds.release_agent_rows();
+        let facts = Facts::build(&mut ds);
+        Ok(Prepared {
+            ds,
+            facts,
+            timelines,
+        })
+    }
+
+    /// What a report over `period` as of `now` reads (`now` must be one given to `load`).
+    pub fn ctx(&self, period: Period, now: Ts) -> Ctx<'_> {
+        Ctx {
+            ds: &self.ds,
+            facts: &self.facts,
+            timeline: &self.timelines[&now],
+            period,
+            now,
+        }
+    }
+
+    /// Prints skipped rows and warnings on stderr, one line per kind.
+    pub fn report_quality(&self, err: &mut dyn Write) -> Result<()> {
+        let q = &self.ds.quality;
+        let plural = |n: u64| if n == 1 { "" } else { "s" };
+        for (reason, &n) in &q.skipped {
+            writeln!(err, "skipped: {n} row{} ({reason})", plural(n)).map_err(Error::stderr)?;
+        }
+        for (kind, &n) in &q.warnings {
+            writeln!(err, "warning: {kind} ({n} time{})", plural(n)).map_err(Error::stderr)?;
+        }
+        Ok(())
+    }
+}

@@ -3,18 +3,16 @@
 
 use std::io::Write;
 
+use crate::commands::Prepared;
 use crate::config::QueryConfig;
 use crate::dataflow;
 use crate::error::{Error, Result};
-use crate::input;
-use crate::model::Facts;
 
 /// Runs the command.
 pub fn run(c: &QueryConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
-    let mut ds = input::load(&c.data, c.load)?;
-    let facts = Facts::build(&mut ds);
-    let value = dataflow::answer(&ds, &facts, &c.query)?;
-    crate::commands::build::report_quality(&ds, err).map_err(Error::stderr)?;
+    let prepared = Prepared::load(&c.data, c.load, [c.query.now])?;
+    let value = dataflow::answer(&prepared, &c.query)?;
+    prepared.report_quality(err)?;
     let mut bytes = if c.pretty {
         serde_json::to_vec_pretty(&value).expect("JSON values serialise")
     } else {

@@ -9,8 +9,6 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Result};
-use crate::model::agents::Timeline;
-use crate::model::{Dataset, Facts};
 use crate::reports::measure::{Average, Percent};
 use crate::time::Ts;
 
@@ -234,16 +232,14 @@ pub(crate) fn avg(a: Average) -> Value {
     Value::from(a.secs().unwrap_or(0))
 }
 
-/// Answers a query from a dataset.
-pub fn answer(ds: &Dataset, facts: &Facts, q: &Query) -> Result<Value> {
+/// Answers a query from a prepared dataset (its timeline as of `q.now`).
+pub fn answer(p: &crate::commands::Prepared, q: &Query) -> Result<Value> {
+    let (ds, facts) = (&p.ds, &p.facts);
     match q.op {
         Operation::QueueKpiSummary
         | Operation::QueueTimeseries
         | Operation::AgentQueueSummary
-        | Operation::AgentQueueTimeseries => {
-            let timeline = Timeline::build(ds, q.now);
-            queues::answer(ds, facts, &timeline, q)
-        }
+        | Operation::AgentQueueTimeseries => queues::answer(ds, facts, &p.timelines[&q.now], q),
         _ => calls::answer(ds, facts, q),
     }
 }
