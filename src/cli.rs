@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
-    BuildConfig, Config, Layout, QueryConfig, RunConfig, RunMode, SampleConfig, ValidateConfig,
+    BuildConfig, Config, QueryConfig, RunConfig, RunMode, SampleConfig, SampleLayout,
+    ValidateConfig,
 };
 use crate::dataflow::{self, Operation, Paging, Query};
 use crate::error::{Error, Result};
@@ -507,8 +508,8 @@ impl Cli {
                     tz: parse_zone(&tz).map_err(Error::Usage)?,
                     start,
                     layout: match layout {
-                        LayoutArg::Mixed => Layout::Mixed,
-                        LayoutArg::Flat => Layout::Flat,
+                        LayoutArg::Mixed => SampleLayout::Mixed,
+                        LayoutArg::Flat => SampleLayout::Flat,
                     },
                 })
             }

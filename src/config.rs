@@ -63,7 +63,7 @@ pub struct ValidateConfig {
 
 /// Which file layout `sample` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
+pub enum SampleLayout {
     /// Every format of SPEC §2: a directory of daily files, gzip, JSON, NDJSON, both timestamp
     /// forms.
     Mixed,
@@ -87,7 +87,7 @@ pub struct SampleConfig {
     /// The first day.
     pub start: NaiveDate,
     /// File layout.
-    pub layout: Layout,
+    pub layout: SampleLayout,
 }
 
 /// `pbx-report build`.

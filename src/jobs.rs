@@ -3,7 +3,7 @@
 //! reported at once.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
@@ -22,6 +22,17 @@ pub enum CatchUp {
     Latest,
     /// Every missed fire, oldest first.
     All,
+}
+
+impl CatchUp {
+    /// Reads `latest` or `all`, in any case.
+    pub fn parse(text: &str) -> std::result::Result<CatchUp, String> {
+        match text.to_ascii_lowercase().as_str() {
+            "latest" => Ok(CatchUp::Latest),
+            "all" => Ok(CatchUp::All),
+            _ => Err(format!("\"{text}\" is not latest or all")),
+        }
+    }
 }
 
 /// One checked report job.
@@ -137,7 +148,8 @@ struct RawJob {
     fields: Vec<(String, Value, Option<u64>)>,
 }
 
-const FIELDS: [&str; 15] = [
+/// The fields of a job.
+const FIELDS: [&str; 13] = [
     "id",
     "schedule_name",
     "type",
@@ -151,10 +163,10 @@ const FIELDS: [&str; 15] = [
     "recipients",
     "catch_up",
     "params",
-    // Read-only fields of the API's job list, accepted so an export runs as is.
-    "create_time",
-    "last_run_time",
 ];
+
+/// Read-only fields of the API's job list, accepted (and not used) so an export runs as is.
+const READ_ONLY_FIELDS: [&str; 2] = ["create_time", "last_run_time"];
 
 /// Reads and checks a job file; every problem is reported, each with its job, field and line.
 pub fn load(path: &Path) -> Result<Vec<Job>> {
@@ -272,15 +284,15 @@ fn check(path: &Path, raw: Vec<RawJob>) -> Result<Vec<Job>> {
     let mut jobs = Vec::new();
     let mut ids = HashSet::new();
     for (n, r) in raw.into_iter().enumerate() {
-        let (id, line, checked) = check_job(path, n, r);
+        let Checked { id, id_line, job } = check_job(path, n, r);
         if !id.is_empty() && !ids.insert(id.clone()) {
             errors.push(Error::Config {
                 path: path.to_path_buf(),
-                line,
+                line: id_line,
                 message: format!("job \"{id}\": field \"id\": the id is used by an earlier job"),
             });
         }
-        match checked {
+        match job {
             Ok(job) => jobs.push(job),
             Err(mut list) => errors.append(&mut list),
         }
@@ -300,206 +312,174 @@ fn text(v: &Value) -> std::result::Result<String, String> {
     }
 }
 
-/// Checks one job; returns its id (possibly derived) and the line of its `id` field as well, so
-/// duplicates are found even among jobs with other problems.
-fn check_job(
-    path: &Path,
-    n: usize,
-    r: RawJob,
-) -> (String, Option<u64>, std::result::Result<Job, Vec<Error>>) {
+/// One job's fields as written, read one at a time; every problem is collected with the line
+/// of its field, so a file's problems are all reported at once.
+struct Fields<'p> {
+    path: &'p Path,
+    /// How messages name the job (its id, or `#N`).
+    label: String,
+    /// The job's own line, for a field that is missing.
+    line: Option<u64>,
+    fields: BTreeMap<String, (Value, Option<u64>)>,
+    errors: Vec<Error>,
+}
+
+impl Fields<'_> {
+    /// A field's value (null counts as absent).
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.fields
+            .get(key)
+            .map(|(v, _)| v)
+            .filter(|v| !v.is_null())
+    }
+
+    /// Records a problem with a field.
+    fn fail(&mut self, field: &str, message: impl Into<String>) {
+        let line = self.fields.get(field).and_then(|(_, l)| *l).or(self.line);
+        self.errors.push(Error::Config {
+            path: self.path.to_path_buf(),
+            line,
+            message: format!(
+                "job \"{}\": field \"{field}\": {}",
+                self.label,
+                message.into()
+            ),
+        });
+    }
+
+    /// A text field read by `parse`: `None` when absent, or when bad (the problem recorded).
+    fn optional<T>(
+        &mut self,
+        key: &str,
+        parse: impl FnOnce(&str) -> std::result::Result<T, String>,
+    ) -> Option<T> {
+        let value = text(self.get(key)?).and_then(|t| parse(&t));
+        value.map_err(|e| self.fail(key, e)).ok()
+    }
+
+    /// A text field that must be there.
+    fn required<T>(
+        &mut self,
+        key: &str,
+        parse: impl FnOnce(&str) -> std::result::Result<T, String>,
+    ) -> Option<T> {
+        if self.get(key).is_none() {
+            self.fail(key, "is required");
+            return None;
+        }
+        self.optional(key, parse)
+    }
+
+    /// A text field with a default when absent (a bad value is recorded; the job is then
+    /// refused, so the default stands in only for reading on).
+    fn or<T>(
+        &mut self,
+        key: &str,
+        default: T,
+        parse: impl FnOnce(&str) -> std::result::Result<T, String>,
+    ) -> T {
+        self.optional(key, parse).unwrap_or(default)
+    }
+}
+
+/// One job checked: its id (possibly derived) and the line of its `id` field even when the job
+/// has other problems, so duplicate ids are found among those too.
+struct Checked {
+    id: String,
+    id_line: Option<u64>,
+    job: std::result::Result<Job, Vec<Error>>,
+}
+
+fn check_job(path: &Path, n: usize, r: RawJob) -> Checked {
     let fields: BTreeMap<String, (Value, Option<u64>)> =
         r.fields.into_iter().map(|(k, v, l)| (k, (v, l))).collect();
-    let get = |k: &str| fields.get(k).map(|(v, _)| v).filter(|v| !v.is_null());
-    let schedule_name = get("schedule_name")
+    let id_line = fields.get("id").and_then(|(_, l)| *l).or(r.line);
+    let mut f = Fields {
+        path,
+        label: String::new(),
+        line: r.line,
+        fields,
+        errors: Vec::new(),
+    };
+    let schedule_name = f
+        .get("schedule_name")
         .and_then(|v| text(v).ok())
         .unwrap_or_default();
-    let id = match get("id") {
+    let id = match f.get("id") {
         Some(v) => text(v).unwrap_or_default(),
         None => slug(&schedule_name),
     };
-    let label = if id.is_empty() {
+    f.label = if id.is_empty() {
         format!("#{}", n + 1)
     } else {
         id.clone()
     };
-    let id_line = fields.get("id").and_then(|(_, l)| *l).or(r.line);
-    let mut errors = Vec::new();
-    let mut fail = |field: &str, message: String| {
-        let line = fields.get(field).and_then(|(_, l)| *l).or(r.line);
-        errors.push(Error::Config {
-            path: PathBuf::from(path),
-            line,
-            message: format!("job \"{label}\": field \"{field}\": {message}"),
-        });
-    };
-    for k in fields.keys() {
-        if !FIELDS.contains(&k.as_str()) {
-            fail(
-                k,
-                format!("unknown field (fields are: {})", FIELDS[..13].join(", ")),
-            );
-        }
+    let unknown: Vec<String> = f
+        .fields
+        .keys()
+        .filter(|k| !FIELDS.contains(&k.as_str()) && !READ_ONLY_FIELDS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    for k in unknown {
+        f.fail(
+            &k,
+            format!("unknown field (fields are: {})", FIELDS.join(", ")),
+        );
     }
     if id.is_empty() {
-        fail("id", "a job needs an id or a schedule_name".into());
+        f.fail("id", "a job needs an id or a schedule_name");
     }
-    let kind = match get("type").map(text) {
-        Some(Ok(t)) => ReportKind::parse(&t).map_err(|e| fail("type", e)).ok(),
-        Some(Err(e)) => {
-            fail("type", e);
-            None
-        }
-        None => {
-            fail("type", "is required".into());
-            None
-        }
-    };
-    let format = match get("format").map(text) {
-        None => Some(Format::Csv),
-        Some(Ok(t)) => match t.to_ascii_uppercase().as_str() {
-            "CSV" => Some(Format::Csv),
-            "HTML" => Some(Format::Html),
-            _ => {
-                fail("format", format!("\"{t}\" is not CSV or HTML"));
-                None
-            }
-        },
-        Some(Err(e)) => {
-            fail("format", e);
-            None
-        }
-    };
-    let zone = match (get("time_zone"), get("timezone")) {
-        (Some(a), Some(b)) if a != b => {
-            fail("timezone", "time_zone and timezone disagree".into());
-            None
-        }
-        (Some(v), _) | (None, Some(v)) => {
-            let key = if get("time_zone").is_some() {
-                "time_zone"
-            } else {
-                "timezone"
-            };
-            text(v)
-                .and_then(|t| parse_zone(&t))
-                .map_err(|e| fail(key, e))
-                .ok()
-        }
-        (None, None) => Some(Tz::UTC),
-    };
-    let schedule = match (get("cron_expr").map(text), zone) {
-        (Some(Ok(expr)), Some(tz)) => Schedule::parse(&expr, tz)
-            .map(|s| (expr, s))
-            .map_err(|e| fail("cron_expr", e))
-            .ok(),
-        (Some(Err(e)), _) => {
-            fail("cron_expr", e);
-            None
-        }
-        (None, _) => {
-            fail("cron_expr", "is required".into());
-            None
-        }
-        (Some(Ok(_)), None) => None,
-    };
-    let mut instant = |key: &str| -> Option<Ts> {
-        let v = get(key)?;
-        text(v)
-            .and_then(|t| parse_instant(&t))
-            .map_err(|e| fail(key, e))
-            .ok()
-    };
-    let (start_time, end_time) = (instant("start_time"), instant("end_time"));
+    let kind = f.required("type", ReportKind::parse);
+    let format = f.or("format", Format::Csv, Format::parse);
+    let tz = zone(&mut f);
+    // The expression is checked even when the zone is bad (in UTC then).
+    let schedule = f.required("cron_expr", |e| {
+        Schedule::parse(e, tz.unwrap_or(Tz::UTC)).map(|s| (e.to_string(), s))
+    });
+    let (start_time, end_time) = (
+        f.optional("start_time", parse_instant),
+        f.optional("end_time", parse_instant),
+    );
     if let (Some(s), Some(e)) = (start_time, end_time) {
         if e <= s {
-            fail("end_time", "is not after start_time".into());
+            f.fail("end_time", "is not after start_time");
         }
     }
-    let active = match get("active") {
+    let active = match f.get("active") {
         None => true,
         Some(Value::Bool(b)) => *b,
         Some(_) => {
-            fail("active", "expected true or false".into());
+            f.fail("active", "expected true or false");
             true
         }
     };
-    let recipients = get("recipients")
-        .map(text)
-        .transpose()
-        .map_err(|e| fail("recipients", e))
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let catch_up = match get("catch_up").map(text) {
-        None => CatchUp::Latest,
-        Some(Ok(t)) if t.eq_ignore_ascii_case("latest") => CatchUp::Latest,
-        Some(Ok(t)) if t.eq_ignore_ascii_case("all") => CatchUp::All,
-        Some(Ok(t)) => {
-            fail("catch_up", format!("\"{t}\" is not latest or all"));
-            CatchUp::Latest
+    let recipients = f.or("recipients", String::new(), |t| Ok(t.to_string()));
+    let catch_up = f.or("catch_up", CatchUp::Latest, CatchUp::parse);
+    let params = kind.and_then(|kind| job_params(&mut f, kind));
+    let job = match (kind, schedule, tz, params) {
+        (Some(kind), Some((cron_expr, schedule)), Some(tz), Some((params, warnings)))
+            if f.errors.is_empty() =>
+        {
+            Ok(Job {
+                id: id.clone(),
+                schedule_name,
+                kind,
+                format,
+                cron_expr,
+                schedule,
+                tz,
+                start_time,
+                end_time,
+                active,
+                recipients,
+                catch_up,
+                params,
+                warnings,
+            })
         }
-        Some(Err(e)) => {
-            fail("catch_up", e);
-            CatchUp::Latest
-        }
-    };
-    let params = match (kind, get("params")) {
-        (Some(kind), p) => {
-            let mut raw = RawParams::default();
-            match p {
-                None => {}
-                Some(Value::Object(o)) => raw.extend_json(o),
-                Some(_) => fail("params", "expected a table of parameters".into()),
-            }
-            match params::parse(kind, &raw) {
-                Ok((p, w))
-                    if p.time_range == TimeRange::Custom
-                        && (p.from.is_none() || p.to.is_none()) =>
-                {
-                    fail(
-                        "params",
-                        "time_range CUSTOM needs \"from\" and \"to\"".into(),
-                    );
-                    Some((p, w))
-                }
-                Ok((p, w)) if p.time_range == TimeRange::Custom && p.to <= p.from => {
-                    fail("params", "\"to\" is not after \"from\"".into());
-                    Some((p, w))
-                }
-                Ok(pw) => Some(pw),
-                Err(e) => {
-                    fail("params", e);
-                    None
-                }
-            }
-        }
-        (None, _) => None,
-    };
-    let checked = match (kind, format, schedule, zone, params) {
-        (
-            Some(kind),
-            Some(format),
-            Some((cron_expr, schedule)),
-            Some(tz),
-            Some((params, warnings)),
-        ) if errors.is_empty() => Ok(Job {
-            id: id.clone(),
-            schedule_name,
-            kind,
-            format,
-            cron_expr,
-            schedule,
-            tz,
-            start_time,
-            end_time,
-            active,
-            recipients,
-            catch_up,
-            params,
-            warnings,
-        }),
         _ => {
             // A job's problems in the order of the file.
+            let mut errors = f.errors;
             errors.sort_by_key(|e| match e {
                 Error::Config { line, .. } => *line,
                 _ => None,
@@ -507,7 +487,46 @@ fn check_job(
             Err(errors)
         }
     };
-    (id, id_line, checked)
+    Checked { id, id_line, job }
+}
+
+/// `time_zone` or its alias `timezone` (default UTC); `None` when bad.
+fn zone(f: &mut Fields<'_>) -> Option<Tz> {
+    match (f.get("time_zone").cloned(), f.get("timezone").cloned()) {
+        (Some(a), Some(b)) if a != b => {
+            f.fail("timezone", "time_zone and timezone disagree");
+            None
+        }
+        (Some(_), _) => f.optional("time_zone", parse_zone),
+        (None, Some(_)) => f.optional("timezone", parse_zone),
+        (None, None) => Some(Tz::UTC),
+    }
+}
+
+/// The job's `params`, checked against its report type (with their warnings).
+fn job_params(f: &mut Fields<'_>, kind: ReportKind) -> Option<(Params, Vec<String>)> {
+    let mut raw = RawParams::default();
+    match f.get("params") {
+        None => {}
+        Some(Value::Object(o)) => raw.extend_json(o),
+        Some(_) => f.fail("params", "expected a table of parameters"),
+    }
+    match params::parse(kind, &raw) {
+        Ok((p, w)) => {
+            if p.time_range == TimeRange::Custom {
+                if p.from.is_none() || p.to.is_none() {
+                    f.fail("params", "time_range CUSTOM needs \"from\" and \"to\"");
+                } else if p.to <= p.from {
+                    f.fail("params", "\"to\" is not after \"from\"");
+                }
+            }
+            Some((p, w))
+        }
+        Err(e) => {
+            f.fail("params", e);
+            None
+        }
+    }
 }
 
 /// Builds the `params` object of a job from a JSON map (for tests and tools).

@@ -2,7 +2,7 @@
 
 use crate::error::Loc;
 use crate::input::rows::{FieldError, RowIssue, RowView};
-use crate::input::table::{columns, ParseCx, Table};
+use crate::input::table::{columns, ParseCx, Record};
 use crate::model::legs::{Endpoint, Extra, Leg, Party};
 use crate::model::pool::Sym;
 use crate::model::TableName;
@@ -41,7 +41,7 @@ fn endpoint(row: &RowView<'_>, c: usize, cx: &mut ParseCx) -> Result<Endpoint, F
     Ok(e)
 }
 
-impl Table for Leg {
+impl Record for Leg {
     const NAME: TableName = TableName::Cdr;
     const COLUMNS: &'static [&'static str] = NAMES;
     const REQUIRED: &'static [usize] = &[SESSION_ID, CALLER, CALLEE, STARTED_AT, ENDED_AT];

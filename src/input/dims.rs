@@ -3,7 +3,7 @@
 
 use crate::error::Loc;
 use crate::input::rows::{FieldError, RowIssue, RowView};
-use crate::input::table::{columns, ParseCx, Table};
+use crate::input::table::{columns, ParseCx, Record};
 use crate::model::pool::Sym;
 use crate::model::rows::{
     Agent, AgentSession, Category, NotReadyCode, Offhook, Origin, QueueInfo, RingGroupInfo, State,
@@ -38,7 +38,7 @@ mod agent_cols {
     }
 }
 
-impl Table for Agent {
+impl Record for Agent {
     const NAME: TableName = TableName::Agents;
     const COLUMNS: &'static [&'static str] = agent_cols::NAMES;
     const REQUIRED: &'static [usize] = &[agent_cols::AGENT_ID];
@@ -75,7 +75,7 @@ mod queue_cols {
     super::columns! { NUMBER = "number", NAME = "name", SLA_SECS = "sla_secs", SHORT_ABANDON_SECS = "short_abandon_secs" }
 }
 
-impl Table for QueueInfo {
+impl Record for QueueInfo {
     const NAME: TableName = TableName::Queues;
     const COLUMNS: &'static [&'static str] = queue_cols::NAMES;
     const REQUIRED: &'static [usize] = &[queue_cols::NUMBER];
@@ -100,7 +100,7 @@ mod ring_group_cols {
     super::columns! { NUMBER = "number", NAME = "name" }
 }
 
-impl Table for RingGroupInfo {
+impl Record for RingGroupInfo {
     const NAME: TableName = TableName::RingGroups;
     const COLUMNS: &'static [&'static str] = ring_group_cols::NAMES;
     const REQUIRED: &'static [usize] = &[ring_group_cols::NUMBER];
@@ -123,7 +123,7 @@ mod code_cols {
     super::columns! { CODE = "code", LABEL = "label", CATEGORY = "category" }
 }
 
-impl Table for NotReadyCode {
+impl Record for NotReadyCode {
     const NAME: TableName = TableName::NotReadyCodes;
     const COLUMNS: &'static [&'static str] = code_cols::NAMES;
     const REQUIRED: &'static [usize] = &[code_cols::CODE];
@@ -160,7 +160,7 @@ mod session_cols {
     }
 }
 
-impl Table for AgentSession {
+impl Record for AgentSession {
     const NAME: TableName = TableName::AgentSessions;
     const COLUMNS: &'static [&'static str] = session_cols::NAMES;
     const REQUIRED: &'static [usize] = &[
@@ -205,7 +205,7 @@ mod state_cols {
     }
 }
 
-impl Table for StateRow {
+impl Record for StateRow {
     const NAME: TableName = TableName::AgentStates;
     const COLUMNS: &'static [&'static str] = state_cols::NAMES;
     const REQUIRED: &'static [usize] = &[
@@ -264,7 +264,7 @@ mod offhook_cols {
     }
 }
 
-impl Table for Offhook {
+impl Record for Offhook {
     const NAME: TableName = TableName::Offhook;
     const COLUMNS: &'static [&'static str] = offhook_cols::NAMES;
     const REQUIRED: &'static [usize] = &[offhook_cols::LOGIN_SESSION_ID, offhook_cols::START_AT];

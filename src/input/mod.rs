@@ -24,7 +24,7 @@ use crate::model::{Dataset, TableName};
 use parts::{Part, Stitch, PART_BYTES};
 use rows::{read_rows, FieldError};
 use source::{table_files, SourceFile};
-use table::{ParseCx, Table};
+use table::{ParseCx, Record};
 
 /// How to read.
 #[derive(Debug, Clone, Copy)]
@@ -75,7 +75,7 @@ struct Piece {
     part: Option<Part>,
 }
 
-fn read_file<T: Table>(piece: &Piece, opts: LoadOptions) -> Result<Batch<T>> {
+fn read_file<T: Record>(piece: &Piece, opts: LoadOptions) -> Result<Batch<T>> {
     let (file, part) = (&piece.file, piece.part.as_ref());
     let mut cx = ParseCx::new(piece.index, opts.call_ids);
     // A part knows its line feeds; a whole file's are estimated from its head.
@@ -167,11 +167,11 @@ fn cut(pieces: &[Piece], part_bytes: u64) -> Result<Vec<Piece>> {
 }
 
 /// Parses every piece of a table, in parallel; results in piece order.
-fn parse<T: Table>(found: &Option<Found>, opts: LoadOptions) -> Option<Vec<Result<Batch<T>>>> {
+fn parse<T: Record>(found: &Option<Found>, opts: LoadOptions) -> Option<Vec<Result<Batch<T>>>> {
     Some(parse_pieces(&found.as_ref()?.pieces, opts))
 }
 
-fn parse_pieces<T: Table>(pieces: &[Piece], opts: LoadOptions) -> Vec<Result<Batch<T>>> {
+fn parse_pieces<T: Record>(pieces: &[Piece], opts: LoadOptions) -> Vec<Result<Batch<T>>> {
     pieces.par_iter().map(|p| read_file::<T>(p, opts)).collect()
 }
 
@@ -179,7 +179,7 @@ fn parse_pieces<T: Table>(pieces: &[Piece], opts: LoadOptions) -> Vec<Result<Bat
 /// batches waits for merging, not the whole table beside its merged copy (daily CDR files over
 /// a month would otherwise be held twice). Window k is merged while window k + 1 is parsed: the
 /// merge (one thread, it owns the pools) overlaps the parsing instead of stopping it.
-fn load_windowed<T: Table>(
+fn load_windowed<T: Record>(
     ds: &mut Dataset,
     found: &Option<Found>,
     opts: LoadOptions,
@@ -224,7 +224,7 @@ fn load_windowed<T: Table>(
 }
 
 /// Moves a table's batches into the dataset's pools, in file order.
-fn merge<T: Table>(
+fn merge<T: Record>(
     ds: &mut Dataset,
     found: &Option<Found>,
     batches: Option<Vec<Result<Batch<T>>>>,
@@ -242,7 +242,7 @@ fn merge<T: Table>(
 
 /// Appends the batches of `pieces` to `out` in file order, remapping their symbols into the
 /// dataset's pools; a part that an earlier part read already is dropped (see `Stitch`).
-fn merge_into<T: Table>(
+fn merge_into<T: Record>(
     ds: &mut Dataset,
     pieces: &[Piece],
     batches: Vec<Result<Batch<T>>>,

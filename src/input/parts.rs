@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::input::source::{Format, SourceFile};
+use crate::input::source::{FileFormat, SourceFile};
 
 /// Bytes per part: large enough that a part's fixed costs (its pools, its header read) do not
 /// show, small enough that a window of parts keeps both the parsing threads and the merge busy.
@@ -43,7 +43,7 @@ impl Part {
 /// The parts of `file`, cut about every `part_bytes` bytes at a line start; empty when the file
 /// is read whole (under two parts' worth, compressed, or not CSV).
 pub fn split(file: &SourceFile, part_bytes: u64) -> Result<Vec<Part>> {
-    if file.format != Format::Csv || file.gzip {
+    if file.format != FileFormat::Csv || file.gzip {
         return Ok(Vec::new());
     }
     let len = std::fs::metadata(&file.path)
@@ -163,7 +163,7 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         SourceFile {
             path,
-            format: Format::Csv,
+            format: FileFormat::Csv,
             gzip: false,
         }
     }
@@ -204,7 +204,7 @@ mod tests {
         f.gzip = true;
         assert!(split(&f, 4).unwrap().is_empty());
         f.gzip = false;
-        f.format = Format::Ndjson;
+        f.format = FileFormat::Ndjson;
         assert!(split(&f, 4).unwrap().is_empty());
     }
 

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::decimal::Decimal;
 use crate::error::{Error, Loc, Result};
 use crate::input::parts::Part;
-use crate::input::source::{Format, SourceFile};
+use crate::input::source::{FileFormat, SourceFile};
 use crate::model::pool::{StrPool, Sym};
 use crate::time::{parse_ts_cell, Ts};
 
@@ -206,9 +206,9 @@ pub fn read_rows(
     mut on_row: impl FnMut(Result<RowView<'_>, RowIssue>, Loc) -> Result<()>,
 ) -> Result<Option<u64>> {
     match file.format {
-        Format::Csv => read_csv(file, part, names, required, &mut on_row),
-        Format::Json => read_json(file, file.open()?, names, &mut on_row).map(|()| None),
-        Format::Ndjson => read_ndjson(file, file.open()?, names, &mut on_row).map(|()| None),
+        FileFormat::Csv => read_csv(file, part, names, required, &mut on_row),
+        FileFormat::Json => read_json(file, file.open()?, names, &mut on_row).map(|()| None),
+        FileFormat::Ndjson => read_ndjson(file, file.open()?, names, &mut on_row).map(|()| None),
     }
 }
 

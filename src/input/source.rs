@@ -11,7 +11,7 @@ use crate::model::quality::Quality;
 
 /// The formats a table file can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum FileFormat {
     /// RFC 4180 CSV with a header line.
     Csv,
     /// A JSON array of objects, or `{"count": N, "items": [...]}`.
@@ -26,7 +26,7 @@ pub struct SourceFile {
     /// The path as the user will see it in messages (the dataset path joined with the name).
     pub path: PathBuf,
     /// Its format.
-    pub format: Format,
+    pub format: FileFormat,
     /// Whether it is gzip-compressed.
     pub gzip: bool,
 }
@@ -81,16 +81,16 @@ impl SourceFile {
 }
 
 /// Reads a file name's format from its extension (`cdr.csv.gz` → CSV, gzip).
-pub fn classify(name: &str) -> Option<(Format, bool)> {
+pub fn classify(name: &str) -> Option<(FileFormat, bool)> {
     let (stem, gzip) = match name.strip_suffix(".gz") {
         Some(s) => (s, true),
         None => (name, false),
     };
     let ext = stem.rsplit_once('.')?.1;
     let format = match ext.to_ascii_lowercase().as_str() {
-        "csv" => Format::Csv,
-        "json" => Format::Json,
-        "ndjson" | "jsonl" => Format::Ndjson,
+        "csv" => FileFormat::Csv,
+        "json" => FileFormat::Json,
+        "ndjson" | "jsonl" => FileFormat::Ndjson,
         _ => return None,
     };
     Some((format, gzip))
@@ -184,10 +184,10 @@ mod tests {
 
     #[test]
     fn extensions() {
-        assert_eq!(classify("cdr.csv"), Some((Format::Csv, false)));
-        assert_eq!(classify("2025-09-28.csv.gz"), Some((Format::Csv, true)));
-        assert_eq!(classify("a.JSONL"), Some((Format::Ndjson, false)));
-        assert_eq!(classify("a.json.gz"), Some((Format::Json, true)));
+        assert_eq!(classify("cdr.csv"), Some((FileFormat::Csv, false)));
+        assert_eq!(classify("2025-09-28.csv.gz"), Some((FileFormat::Csv, true)));
+        assert_eq!(classify("a.JSONL"), Some((FileFormat::Ndjson, false)));
+        assert_eq!(classify("a.json.gz"), Some((FileFormat::Json, true)));
         assert_eq!(classify("readme.txt"), None);
         assert_eq!(classify("csv"), None);
     }

@@ -114,8 +114,8 @@ impl ParseCx {
     }
 }
 
-/// A table of the dataset.
-pub trait Table: Sized + Send {
+/// The row type of one dataset table (`Leg`, `Agent`, …): its name, columns and parser.
+pub trait Record: Sized + Send {
     /// The table.
     const NAME: TableName;
     /// Column names, indexed by the table's column constants.

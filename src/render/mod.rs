@@ -24,6 +24,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// Reads a format name, in any case (`csv`, `HTML`).
+    pub fn parse(text: &str) -> Result<Format, String> {
+        match text.to_ascii_uppercase().as_str() {
+            "CSV" => Ok(Format::Csv),
+            "HTML" => Ok(Format::Html),
+            _ => Err(format!("\"{text}\" is not CSV or HTML")),
+        }
+    }
+
     /// The file extension.
     pub fn extension(self) -> &'static str {
         match self {

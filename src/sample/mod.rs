@@ -36,7 +36,7 @@ mod tests {
     use chrono_tz::Tz;
 
     use super::*;
-    use crate::config::Layout;
+    use crate::config::SampleLayout;
     use crate::input::{load, LoadOptions};
     use crate::model::agents::Timeline;
     use crate::model::legs::Endpoint;
@@ -45,7 +45,7 @@ mod tests {
     use crate::model::Facts;
     use crate::time::{local_date, parse_rfc3339};
 
-    fn config(out: &std::path::Path, layout: Layout) -> SampleConfig {
+    fn config(out: &std::path::Path, layout: SampleLayout) -> SampleConfig {
         SampleConfig {
             out: out.to_path_buf(),
             seed: 1,
@@ -85,12 +85,12 @@ mod tests {
     #[test]
     fn same_seed_same_bytes() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        for layout in [Layout::Mixed, Layout::Flat] {
+        for layout in [SampleLayout::Mixed, SampleLayout::Flat] {
             write(&config(a.path(), layout)).unwrap();
             write(&config(b.path(), layout)).unwrap();
             assert_eq!(files(a.path()), files(b.path()));
         }
-        let mut other = config(b.path(), Layout::Flat);
+        let mut other = config(b.path(), SampleLayout::Flat);
         other.seed = 2;
         write(&other).unwrap();
         assert_ne!(files(a.path()), files(b.path()));
@@ -99,7 +99,7 @@ mod tests {
     #[test]
     fn the_sample_exercises_every_rule() {
         let dir = tempfile::tempdir().unwrap();
-        write(&config(dir.path(), Layout::Mixed)).unwrap();
+        write(&config(dir.path(), SampleLayout::Mixed)).unwrap();
         let names: BTreeSet<String> = files(dir.path()).into_iter().map(|(n, _)| n).collect();
         for expected in [
             "cdr/2025-11-02.csv.gz",

@@ -348,7 +348,7 @@ mod tests {
     use chrono_tz::Tz;
 
     use super::*;
-    use crate::config::Layout;
+    use crate::config::SampleLayout;
     use crate::sample::rng::Rng;
 
     /// The free-time search from a remembered cursor gives what a search from scratch gives,
@@ -362,7 +362,7 @@ mod tests {
             calls_per_day: 100,
             tz: Tz::Europe__Berlin,
             start: NaiveDate::from_ymd_opt(2025, 3, 28).unwrap(),
-            layout: Layout::Flat,
+            layout: SampleLayout::Flat,
         };
         let w = World::new(&c);
         let (from, to) = (w.days[0].1, w.end);

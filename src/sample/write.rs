@@ -10,7 +10,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use serde_json::{Map, Value};
 
-use crate::config::{Layout, SampleConfig};
+use crate::config::{SampleConfig, SampleLayout};
 use crate::error::{Error, Result};
 use crate::sample::sim::{Generated, LegRow, Rare};
 use crate::sample::world::World;
@@ -263,7 +263,7 @@ pub fn write(w: &World, g: &Generated, c: &SampleConfig) -> Result<()> {
 fn write_cdr(g: &Generated, c: &SampleConfig) -> Result<()> {
     let p = |name: &str| -> PathBuf { c.out.join(name) };
     let (unix, rfc) = (TsForm::Unix, TsForm::Rfc3339(c.tz));
-    if c.layout == Layout::Flat {
+    if c.layout == SampleLayout::Flat {
         write_csv(
             &p("cdr.csv"),
             false,
@@ -305,7 +305,7 @@ fn write_cdr(g: &Generated, c: &SampleConfig) -> Result<()> {
 fn write_dims(w: &World, g: &Generated, c: &SampleConfig) -> Result<()> {
     let p = |name: &str| -> PathBuf { c.out.join(name) };
     let (unix, rfc) = (TsForm::Unix, TsForm::Rfc3339(c.tz));
-    let flat = c.layout == Layout::Flat;
+    let flat = c.layout == SampleLayout::Flat;
 
     // agents
     let agent_header = [
