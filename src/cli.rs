@@ -2,19 +2,11 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{
-    BuildConfig, Config, QueryConfig, RunConfig, RunMode, SampleConfig, SampleLayout,
-    ValidateConfig,
-};
-use crate::dataflow::{self, Operation, Paging, Query};
-use crate::error::{Error, Result};
-use crate::input::LoadOptions;
-use crate::reports::params::{self, RawParams};
-use crate::reports::{Criteria, Period, ReportKind, Request};
-use crate::time::{parse_instant, parse_zone, Ts};
+use crate::config::{BuildConfig, Config, QueryConfig, RunConfig, SampleConfig, ValidateConfig};
+use crate::error::Result;
+use crate::time::Ts;
 
 /// Offline reports from PBX call-detail and agent-session exports.
 #[derive(Debug, Parser)]
@@ -30,28 +22,16 @@ pub struct Cli {
 pub struct RunFiles {
     /// The job file (TOML or JSON).
     #[arg(long, value_name = "FILE")]
-    jobs: PathBuf,
+    pub jobs: PathBuf,
     /// The dataset directory.
     #[arg(long, value_name = "DIR")]
-    data: PathBuf,
+    pub data: PathBuf,
     /// The output directory (reports and report_log.json).
     #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    pub out: PathBuf,
     /// Skip invalid rows, counting them by reason, instead of stopping at the first.
     #[arg(long)]
-    skip_bad_rows: bool,
-}
-
-impl RunFiles {
-    fn into_config(self, mode: RunMode) -> RunConfig {
-        RunConfig {
-            jobs: self.jobs,
-            data: self.data,
-            out: self.out,
-            load: LoadOptions::for_reports(self.skip_bad_rows),
-            mode,
-        }
-    }
+    pub skip_bad_rows: bool,
 }
 
 /// The subcommands.
@@ -64,31 +44,13 @@ pub enum Command {
         times missed since its last logged run (catch_up = latest: only the newest; all: each);\n\
         a job never run fires its latest time. Running again with the same --now writes nothing.\n\
         Exit status 1 when any report failed; the others are still written.")]
-    Run {
-        #[command(flatten)]
-        files: RunFiles,
-        /// "Now" (default: the wall clock).
-        #[arg(long, value_name = "T")]
-        now: Option<String>,
-    },
+    Run(RunArgs),
     /// Produce every scheduled run whose fire time is in [from, to), as if each had run on time.
     #[command(
         after_help = "Example:\n  pbx-report backfill --jobs jobs.toml --data data --out reports \\\n    \
         --from 2025-09-01T00:00:00+08:00 --to 2025-10-01T00:00:00+08:00 --job daily-queues"
     )]
-    Backfill {
-        #[command(flatten)]
-        files: RunFiles,
-        /// First fire time included (RFC 3339 with an offset).
-        #[arg(long, value_name = "T")]
-        from: String,
-        /// Fire times before this (RFC 3339 with an offset).
-        #[arg(long, value_name = "T")]
-        to: String,
-        /// Only this job (repeatable; default: every active job).
-        #[arg(long = "job", value_name = "ID")]
-        job: Vec<String>,
-    },
+    Backfill(BackfillArgs),
     /// Answer a PortSIP Dataflow analytics query offline, with the API's JSON.
     #[command(after_help = "Operations (the API's operationId):\n  \
         getQueueKpiSummary       {queues: [{number, sla_secs}], start_time, end_time}\n  \
@@ -108,37 +70,7 @@ pub enum Command {
         two decimals at most; over nothing, 0.\n\n\
         Example:\n  echo '{\"queues\":[{\"number\":\"8000\",\"sla_secs\":20}],\"start_time\":\"2025-11-03T00:00:00-05:00\",\n  \
         \"end_time\":\"2025-11-04T00:00:00-05:00\"}' | pbx-report query getQueueKpiSummary --data samples/data")]
-    Query {
-        /// The operation (e.g. getQueueKpiSummary).
-        operation: String,
-        /// The dataset directory.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// The request body (JSON); default: standard input.
-        #[arg(long, value_name = "FILE")]
-        body: Option<PathBuf>,
-        /// Page size of the history operations (1..100).
-        #[arg(long, default_value_t = 100)]
-        top: i64,
-        /// Items skipped by the history operations.
-        #[arg(long, default_value_t = 0)]
-        skip: i64,
-        /// Add the total count to a history response.
-        #[arg(long)]
-        count: bool,
-        /// The call of getCallsHistoryBySessionId.
-        #[arg(long, value_name = "ID")]
-        session: Option<String>,
-        /// "Now" for open agent sessions (default: the wall clock).
-        #[arg(long, value_name = "T")]
-        now: Option<String>,
-        /// Indent the JSON.
-        #[arg(long)]
-        pretty: bool,
-        /// Skip invalid rows, counting them by reason, instead of stopping at the first.
-        #[arg(long)]
-        skip_bad_rows: bool,
-    },
+    Query(QueryArgs),
     /// Check a job file, or list upcoming fires.
     #[command(subcommand)]
     Jobs(JobsCommand),
@@ -153,86 +85,158 @@ pub enum Command {
         Lists are comma-separated (--param agents=1001,1002); QUEUESUMMARY's map is queues=8000:20;\n\
         stx is ten ascending integers; extensions use 1000-2000;1600. --params FILE reads a JSON or\n\
         TOML object with the same keys; --param wins over --params.")]
-    Build {
-        /// Report type (USERSTATISTICS, QUEUESUMMARY, ... AGENT_SESSION_REPORT_RAW).
-        #[arg(long = "type", value_name = "TYPE")]
-        kind: Option<String>,
-        /// The dataset directory.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// Period start, RFC 3339 with an offset.
-        #[arg(long, value_name = "T")]
-        from: Option<String>,
-        /// Period end (exclusive), RFC 3339 with an offset.
-        #[arg(long, value_name = "T")]
-        to: Option<String>,
-        /// The report's IANA zone (days, hours, printed timestamps).
-        #[arg(long, value_name = "ZONE", default_value = "UTC")]
-        tz: String,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
-        format: FormatArg,
-        /// A parameter, KEY=VALUE (repeatable).
-        #[arg(long = "param", value_name = "KEY=VALUE")]
-        param: Vec<String>,
-        /// A JSON or TOML file of parameters.
-        #[arg(long = "params", value_name = "FILE")]
-        params_file: Option<PathBuf>,
-        /// A RingCentral reportsStreaming request body: AGENT_SESSION_REPORT_RAW with its criteria.
-        #[arg(long, value_name = "FILE")]
-        request: Option<PathBuf>,
-        /// "Now" for open agent sessions (default: the wall clock).
-        #[arg(long, value_name = "T")]
-        now: Option<String>,
-        /// Write to FILE (atomically) instead of stdout.
-        #[arg(short = 'o', long = "output", value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Skip invalid rows, counting them by reason, instead of stopping at the first.
-        #[arg(long)]
-        skip_bad_rows: bool,
-    },
+    Build(BuildArgs),
     /// Read the whole dataset; print rows per table, the time span and every warning.
     #[command(after_help = "Example:\n  pbx-report validate --data samples/data\n\n\
         Exit status: 0 when every row is valid (warnings allowed), 1 on a bad row or file.")]
-    Validate {
-        /// The dataset directory.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// Skip invalid rows, counting them by reason, instead of stopping at the first.
-        #[arg(long)]
-        skip_bad_rows: bool,
-        /// Zone in which to print the time span.
-        #[arg(long, value_name = "ZONE", default_value = "UTC")]
-        tz: String,
-    },
+    Validate(ValidateArgs),
     /// Write a deterministic synthetic dataset (every table, every rule exercised).
     #[command(
         after_help = "Example:\n  pbx-report sample --out /tmp/data --days 30 --calls-per-day 10000 --layout flat\n\n\
         The same flags always give the same bytes."
     )]
-    Sample {
-        /// Output directory (created if missing).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-        /// Random seed.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Number of days.
-        #[arg(long, default_value_t = 3)]
-        days: u32,
-        /// Average calls per day.
-        #[arg(long, default_value_t = 300)]
-        calls_per_day: u32,
-        /// The call centre's IANA zone.
-        #[arg(long, value_name = "ZONE", default_value = "UTC")]
-        tz: String,
-        /// First day (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE", default_value = "2025-09-28")]
-        start: String,
-        /// File layout.
-        #[arg(long, value_enum, default_value_t = LayoutArg::Mixed)]
-        layout: LayoutArg,
-    },
+    Sample(SampleArgs),
+}
+
+/// `pbx-report run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub files: RunFiles,
+    /// "Now" (default: the wall clock).
+    #[arg(long, value_name = "T")]
+    pub now: Option<String>,
+}
+
+/// `pbx-report backfill`.
+#[derive(Debug, Args)]
+pub struct BackfillArgs {
+    #[command(flatten)]
+    pub files: RunFiles,
+    /// First fire time included (RFC 3339 with an offset).
+    #[arg(long, value_name = "T")]
+    pub from: String,
+    /// Fire times before this (RFC 3339 with an offset).
+    #[arg(long, value_name = "T")]
+    pub to: String,
+    /// Only this job (repeatable; default: every active job).
+    #[arg(long = "job", value_name = "ID")]
+    pub job: Vec<String>,
+}
+
+/// `pbx-report query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The operation (e.g. getQueueKpiSummary).
+    pub operation: String,
+    /// The dataset directory.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The request body (JSON); default: standard input.
+    #[arg(long, value_name = "FILE")]
+    pub body: Option<PathBuf>,
+    /// Page size of the history operations (1..100).
+    #[arg(long, default_value_t = 100)]
+    pub top: i64,
+    /// Items skipped by the history operations.
+    #[arg(long, default_value_t = 0)]
+    pub skip: i64,
+    /// Add the total count to a history response.
+    #[arg(long)]
+    pub count: bool,
+    /// The call of getCallsHistoryBySessionId.
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// "Now" for open agent sessions (default: the wall clock).
+    #[arg(long, value_name = "T")]
+    pub now: Option<String>,
+    /// Indent the JSON.
+    #[arg(long)]
+    pub pretty: bool,
+    /// Skip invalid rows, counting them by reason, instead of stopping at the first.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+}
+
+/// `pbx-report build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Report type (USERSTATISTICS, QUEUESUMMARY, ... AGENT_SESSION_REPORT_RAW).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<String>,
+    /// The dataset directory.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Period start, RFC 3339 with an offset.
+    #[arg(long, value_name = "T")]
+    pub from: Option<String>,
+    /// Period end (exclusive), RFC 3339 with an offset.
+    #[arg(long, value_name = "T")]
+    pub to: Option<String>,
+    /// The report's IANA zone (days, hours, printed timestamps).
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+    pub format: FormatArg,
+    /// A parameter, KEY=VALUE (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub param: Vec<String>,
+    /// A JSON or TOML file of parameters.
+    #[arg(long = "params", value_name = "FILE")]
+    pub params_file: Option<PathBuf>,
+    /// A RingCentral reportsStreaming request body: AGENT_SESSION_REPORT_RAW with its criteria.
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<PathBuf>,
+    /// "Now" for open agent sessions (default: the wall clock).
+    #[arg(long, value_name = "T")]
+    pub now: Option<String>,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Skip invalid rows, counting them by reason, instead of stopping at the first.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+}
+
+/// `pbx-report validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The dataset directory.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Skip invalid rows, counting them by reason, instead of stopping at the first.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Zone in which to print the time span.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+}
+
+/// `pbx-report sample`.
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of days.
+    #[arg(long, default_value_t = 3)]
+    pub days: u32,
+    /// Average calls per day.
+    #[arg(long, default_value_t = 300)]
+    pub calls_per_day: u32,
+    /// The call centre's IANA zone.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+    /// First day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", default_value = "2025-09-28")]
+    pub start: String,
+    /// File layout.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Mixed)]
+    pub layout: LayoutArg,
 }
 
 /// `pbx-report jobs ...`.
@@ -303,267 +307,26 @@ pub enum LayoutArg {
 }
 
 impl Cli {
-    /// Checks the arguments and resolves them into a `Config`. `wall_clock` is "now" unless a
-    /// `--now` says otherwise.
+    /// Checks the arguments and resolves them into a `Config` (see `config.rs`). `wall_clock`
+    /// is "now" unless a `--now` says otherwise.
     pub fn into_config(self, wall_clock: Ts) -> Result<Config> {
-        let instant = |flag: &str, v: &str| {
-            parse_instant(v).map_err(|e| Error::usage(format!("{flag}: {e}")))
-        };
         Ok(match self.command {
-            Command::Run { files, now } => Config::Run(files.into_config(RunMode::Run {
-                now: now.map_or(Ok(wall_clock), |t| instant("--now", &t))?,
-            })),
-            Command::Backfill {
-                files,
-                from,
-                to,
-                job,
-            } => {
-                let (from, to) = (instant("--from", &from)?, instant("--to", &to)?);
-                if to <= from {
-                    return Err(Error::usage(
-                        "the range is empty: --to must be after --from",
-                    ));
-                }
-                Config::Run(files.into_config(RunMode::Backfill {
-                    from,
-                    to,
-                    only: job,
-                }))
-            }
-            Command::Query {
-                operation,
-                data,
-                body,
-                top,
-                skip,
-                count,
-                session,
-                now,
-                pretty,
-                skip_bad_rows,
-            } => {
-                let op = Operation::parse(&operation).map_err(Error::Usage)?;
-                if !(1..=100).contains(&top) {
-                    return Err(Error::usage(format!("--top {top}: must be within 1..100")));
-                }
-                if skip < 0 {
-                    return Err(Error::usage(format!("--skip {skip}: must not be negative")));
-                }
-                let body = read_body(body.as_deref(), op == Operation::CallsHistoryBySessionId)?;
-                let query = Query {
-                    op,
-                    body,
-                    paging: Paging {
-                        top: top as usize,
-                        skip: skip as usize,
-                        count,
-                    },
-                    session,
-                    now: now.map_or(Ok(wall_clock), |t| instant("--now", &t))?,
-                };
-                dataflow::check(&query)?;
-                Config::Query(Box::new(QueryConfig {
-                    data,
-                    load: LoadOptions {
-                        skip_bad_rows,
-                        call_ids: true,
-                    },
-                    query,
-                    pretty,
-                }))
-            }
+            Command::Run(a) => Config::Run(RunConfig::from_run(a, wall_clock)?),
+            Command::Backfill(a) => Config::Run(RunConfig::from_backfill(a)?),
+            Command::Query(a) => Config::Query(Box::new(QueryConfig::from_args(a, wall_clock)?)),
+            Command::Build(a) => Config::Build(Box::new(BuildConfig::from_args(a, wall_clock)?)),
+            Command::Validate(a) => Config::Validate(ValidateConfig::from_args(a)?),
+            Command::Sample(a) => Config::Sample(SampleConfig::from_args(a)?),
             Command::Jobs(JobsCommand::Validate { jobs }) => Config::JobsValidate { jobs },
             Command::Jobs(JobsCommand::Next { jobs, after, count }) => Config::JobsNext {
                 jobs,
-                after: after.map_or(Ok(wall_clock), |t| instant("--after", &t))?,
+                after: crate::config::now_or("--after", after, wall_clock)?,
                 count,
             },
             Command::Logs(LogsCommand::List { out }) => Config::LogsList { out },
             Command::Logs(LogsCommand::Delete { out, id }) => Config::LogsDelete { out, id },
-            Command::Build {
-                kind,
-                data,
-                from,
-                to,
-                tz,
-                format,
-                param,
-                params_file,
-                request,
-                now,
-                output,
-                skip_bad_rows,
-            } => {
-                let criteria = request.map(|path| read_request(&path)).transpose()?;
-                let kind = match (kind, &criteria) {
-                    (Some(k), None) => ReportKind::parse(&k).map_err(Error::Usage)?,
-                    (None, Some(_)) => ReportKind::AgentSessionReportRaw,
-                    (Some(k), Some(_)) => match ReportKind::parse(&k).map_err(Error::Usage)? {
-                        ReportKind::AgentSessionReportRaw => ReportKind::AgentSessionReportRaw,
-                        other => {
-                            return Err(Error::usage(format!(
-                                "--request makes an AGENT_SESSION_REPORT_RAW, not {}",
-                                other.name()
-                            )))
-                        }
-                    },
-                    (None, None) => {
-                        return Err(Error::usage("build needs --type TYPE (or --request FILE)"))
-                    }
-                };
-                let tz = parse_zone(&tz).map_err(Error::Usage)?;
-                let now = match now {
-                    Some(t) => {
-                        parse_instant(&t).map_err(|e| Error::usage(format!("--now: {e}")))?
-                    }
-                    None => wall_clock,
-                };
-                let mut raw = match params_file {
-                    Some(path) => params::read_file(&path)?,
-                    None => RawParams::default(),
-                };
-                for p in &param {
-                    raw.push_arg(p).map_err(Error::Usage)?;
-                }
-                let (params, warnings) = params::parse(kind, &raw).map_err(Error::Usage)?;
-                let period = match &criteria {
-                    Some(c) => {
-                        if from.is_some() || to.is_some() {
-                            return Err(Error::usage(
-                                "--request sets the period: drop --from and --to",
-                            ));
-                        }
-                        Period {
-                            from: c.start,
-                            to: c.end + 1,
-                            tz: c.tz,
-                        }
-                    }
-                    None => {
-                        let instant = |flag: &str, v: Option<String>| -> Result<Ts> {
-                            let v = v.ok_or_else(|| {
-                                Error::usage(format!(
-                                    "build needs {flag} T (RFC 3339 with an offset)"
-                                ))
-                            })?;
-                            parse_instant(&v).map_err(|e| Error::usage(format!("{flag}: {e}")))
-                        };
-                        let (from, to) = (instant("--from", from)?, instant("--to", to)?);
-                        if to <= from {
-                            return Err(Error::usage(
-                                "the period is empty: --to must be after --from",
-                            ));
-                        }
-                        Period { from, to, tz }
-                    }
-                };
-                Config::Build(Box::new(BuildConfig {
-                    data,
-                    load: LoadOptions::for_reports(skip_bad_rows),
-                    request: Request {
-                        kind,
-                        params,
-                        criteria,
-                    },
-                    period,
-                    now,
-                    out: output,
-                    format: match format {
-                        FormatArg::Csv => crate::render::Format::Csv,
-                        FormatArg::Html => crate::render::Format::Html,
-                    },
-                    warnings,
-                }))
-            }
-            Command::Validate {
-                data,
-                skip_bad_rows,
-                tz,
-            } => Config::Validate(ValidateConfig {
-                data,
-                load: LoadOptions::for_reports(skip_bad_rows),
-                tz: parse_zone(&tz).map_err(Error::Usage)?,
-            }),
-            Command::Sample {
-                out,
-                seed,
-                days,
-                calls_per_day,
-                tz,
-                start,
-                layout,
-            } => {
-                if days == 0 {
-                    return Err(Error::usage("--days must be at least 1"));
-                }
-                let start = NaiveDate::parse_from_str(&start, "%Y-%m-%d").map_err(|_| {
-                    Error::usage(format!("--start \"{start}\" is not a date (YYYY-MM-DD)"))
-                })?;
-                Config::Sample(SampleConfig {
-                    out,
-                    seed,
-                    days,
-                    calls_per_day,
-                    tz: parse_zone(&tz).map_err(Error::Usage)?,
-                    start,
-                    layout: match layout {
-                        LayoutArg::Mixed => SampleLayout::Mixed,
-                        LayoutArg::Flat => SampleLayout::Flat,
-                    },
-                })
-            }
         })
     }
-}
-
-/// Reads a Dataflow request body from a file or standard input; an empty body is `{}`.
-fn read_body(
-    path: Option<&std::path::Path>,
-    optional: bool,
-) -> Result<serde_json::Map<String, serde_json::Value>> {
-    use std::io::Read;
-    let name = path.map_or_else(
-        || std::path::PathBuf::from("<stdin>"),
-        std::path::Path::to_path_buf,
-    );
-    let fail = |line: Option<u64>, message: String| Error::Config {
-        path: name.clone(),
-        line,
-        message,
-    };
-    let text = match path {
-        Some(p) => crate::error::read_config_text(p, "request body")?,
-        None if optional => String::new(),
-        None => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| fail(None, format!("cannot read the request body: {e}")))?;
-            s
-        }
-    };
-    if text.trim().is_empty() {
-        return Ok(serde_json::Map::new());
-    }
-    match serde_json::from_str(&text) {
-        Ok(serde_json::Value::Object(o)) => Ok(o),
-        Ok(_) => Err(fail(None, "the request body must be a JSON object".into())),
-        Err(e) => Err(fail(Some(e.line() as u64), format!("malformed JSON: {e}"))),
-    }
-}
-
-/// Reads a RingCentral request body.
-fn read_request(path: &std::path::Path) -> Result<Criteria> {
-    let fail = |line: Option<u64>, message: String| Error::Config {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
-    let text = crate::error::read_config_text(path, "request file")?;
-    let body: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| fail(Some(e.line() as u64), format!("malformed JSON: {e}")))?;
-    Criteria::from_request(&body).map_err(|m| fail(None, m))
 }
 
 #[cfg(test)]
