@@ -52,7 +52,7 @@ fn build(env: &Env, kind: &str, threads: Option<&str>) -> String {
         Some(n) => env.run_with_env(&args, &[("RAYON_NUM_THREADS", n)]),
         None => env.run(&args),
     };
-    assert_eq!(out.code, 0, "{kind}: {}", out.stderr);
+    out.assert_success();
     out.stdout
 }
 
@@ -104,7 +104,7 @@ fn output_to_a_file_and_parameters_from_a_file() {
         "out/q.csv",
     ];
     let out = env.run(&args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     assert!(out.stdout.is_empty());
     let csv = std::fs::read_to_string(env.path().join("out/q.csv")).unwrap();
     let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
@@ -117,7 +117,7 @@ fn output_to_a_file_and_parameters_from_a_file() {
     let mut args = args.to_vec();
     args.extend(["--param", "queues=8001"]);
     let out = env.run(&args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     let csv = std::fs::read_to_string(env.path().join("out/q.csv")).unwrap();
     assert!(csv.lines().nth(1).unwrap().starts_with("8001,Support,"));
 }
@@ -140,7 +140,7 @@ fn a_ringcentral_request_body() {
         "--now",
         NOW,
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     let rows: Vec<&str> = out.stdout.lines().skip(1).collect();
     assert!(!rows.is_empty());
     assert!(
@@ -272,7 +272,7 @@ fn ignored_parameters_warn() {
         "--now",
         "2025-09-28T00:30:00Z",
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     assert_eq!(out.stderr, "warning: parameter \"queue\" is ignored by AGENTDETAILSACTIVITY (accepted for PBX job files)\n");
     assert!(out.stdout.ends_with("1001,1001,2025-09-28,2025-09-28T00:00:00+00:00,2025-09-28T00:30:00+00:00,1800,READY,,,\n"), "{}", out.stdout);
 }

@@ -11,10 +11,20 @@ pub struct Env {
 }
 
 /// What one run printed.
+#[must_use = "a run's outcome is to be checked"]
 pub struct Output {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+}
+
+impl Output {
+    /// Fails the test, showing stderr, unless the run exited 0; returns the output.
+    #[track_caller]
+    pub fn assert_success(&self) -> &Output {
+        assert_eq!(self.code, 0, "exit {}; stderr:\n{}", self.code, self.stderr);
+        self
+    }
 }
 
 impl Env {
@@ -43,15 +53,23 @@ impl Env {
         self.run_with_env(args, &[])
     }
 
-    /// Like `run`, with extra environment variables.
-    pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
-        let out = Command::cargo_bin("pbx-report")
-            .unwrap()
-            .current_dir(self.dir.path())
+    /// The binary with `args`, in the scratch directory, with a cleared environment and an
+    /// unusual host zone (outputs must not depend on it): for tests that drive the process
+    /// themselves (standard input, a kill).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("pbx-report").unwrap();
+        c.current_dir(self.dir.path())
             .env_clear()
             .env("TZ", "Pacific/Kiritimati")
+            .args(args);
+        c
+    }
+
+    /// Like `run`, with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        let out = self
+            .command(args)
             .envs(vars.iter().copied())
-            .args(args)
             .output()
             .expect("binary runs");
         Output {

@@ -81,7 +81,7 @@ fn query(env: &Env, op: &str, body: &str, extra: &[&str]) -> Output {
 
 fn ok(env: &Env, op: &str, body: &str, extra: &[&str]) -> String {
     let out = query(env, op, body, extra);
-    assert_eq!(out.code, 0, "{op}: {}", out.stderr);
+    out.assert_success();
     out.stdout.trim_end().to_string()
 }
 
@@ -475,9 +475,8 @@ fn the_seed_limits_exit_2_naming_the_field() {
         out.stderr
     );
     // The body may come from standard input.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pbx-report"))
-        .current_dir(env.path())
-        .args(["query", "getCallsTimeseries", "--data", "data"])
+    let mut child = env
+        .command(&["query", "getCallsTimeseries", "--data", "data"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -490,7 +489,7 @@ fn the_seed_limits_exit_2_naming_the_field() {
 
 fn csv_rows(env: &Env, args: &[&str]) -> Vec<Vec<String>> {
     let out = env.run(args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     csv::Reader::from_reader(out.stdout.as_bytes())
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
@@ -511,7 +510,7 @@ fn sample(env: &Env, op: &str, body: &str, extra: &[&str]) -> Value {
     ];
     args.extend(extra);
     let out = env.run(&args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     serde_json::from_str(&out.stdout).unwrap()
 }
 
@@ -747,7 +746,7 @@ fn every_operation_on_the_sample() {
         let mut args = vec!["query", op, "--data", SAMPLE, "--body", "b.json", "--now", "2025-11-05T06:00:00Z", "--pretty"];
         args.extend(extra);
         let out = env.run(&args);
-        assert_eq!(out.code, 0, "{op}: {}", out.stderr);
+        out.assert_success();
         insta::assert_snapshot!(format!("query_{op}"), out.stdout);
     }
 }

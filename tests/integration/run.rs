@@ -3,10 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
-
-use assert_cmd::cargo::CommandCargoExt;
 
 use crate::build::SAMPLE;
 use crate::harness::Env;
@@ -61,7 +58,7 @@ fn catch_up_after_three_days_of_downtime() {
     let env = Env::new();
     env.write("jobs.toml", DAILY);
     let first = run(&env, "jobs.toml", "2025-11-01T09:00:00-04:00");
-    assert_eq!(first.code, 0, "{}", first.stderr);
+    first.assert_success();
     assert_eq!(
         log(&env.path().join("out")).len(),
         2,
@@ -69,7 +66,7 @@ fn catch_up_after_three_days_of_downtime() {
     );
     // Down on the 2nd, 3rd and 4th; back on the 4th in the morning: fires of the 2nd, 3rd, 4th.
     let back = run(&env, "jobs.toml", "2025-11-04T09:00:00-05:00");
-    assert_eq!(back.code, 0, "{}", back.stderr);
+    back.assert_success();
     let wrote: Vec<&str> = back.stdout.lines().collect();
     assert_eq!(
         wrote,
@@ -106,7 +103,7 @@ fn catch_up_after_three_days_of_downtime() {
 fn a_deleted_period_is_produced_again_with_the_same_bytes() {
     let env = Env::new();
     env.write("jobs.toml", DAILY);
-    assert_eq!(run(&env, "jobs.toml", "2025-11-04T09:00:00-05:00").code, 0);
+    run(&env, "jobs.toml", "2025-11-04T09:00:00-05:00").assert_success();
     let out = env.path().join("out");
     let before = files(&out);
     let entry = log(&out)
@@ -115,12 +112,12 @@ fn a_deleted_period_is_produced_again_with_the_same_bytes() {
         .unwrap();
     let id = entry["id"].as_str().unwrap();
     let del = env.run(&["logs", "delete", "--out", "out", id]);
-    assert_eq!(del.code, 0, "{}", del.stderr);
+    del.assert_success();
     assert!(
         !out.join(entry["file_url"].as_str().unwrap()).exists(),
         "the file goes with its entry"
     );
-    assert_eq!(run(&env, "jobs.toml", "2025-11-04T09:00:00-05:00").code, 0);
+    run(&env, "jobs.toml", "2025-11-04T09:00:00-05:00").assert_success();
     assert_eq!(files(&out), before, "identical bytes, identical log");
     let missing = env.run(&["logs", "delete", "--out", "out", "0000000000000000"]);
     assert_eq!(missing.code, 2);
@@ -152,7 +149,7 @@ active = false
 "#,
     );
     let out = run(&env, "jobs.toml", "2025-11-04T09:00:00-05:00");
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     let written: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
         written,
@@ -222,7 +219,7 @@ fn a_failing_job_does_not_stop_the_others() {
         "login_session_id,state,start_at\nL1,READY,1759017000\n",
     );
     let out = env.run(&args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     assert_eq!(
         out.stdout,
         "wrote agents/AGENTSUMMARYACTIVITY_20250928T0000+0000_20250929T0000+0000.csv (2 rows)\n"
@@ -246,7 +243,7 @@ fn an_injected_write_failure_leaves_no_partial_file() {
     assert!(after.contains_key("all/DAILYSTATISTICS_20251103T0000-0500_20251104T0000-0500.csv"));
     std::fs::remove_file(env.path().join("out/latest")).unwrap();
     let out = run(&env, "jobs.toml", "2025-11-04T09:00:00-05:00");
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     assert_eq!(
         out.stdout,
         "wrote latest/QUEUESUMMARY_20251103T0000-0500_20251104T0000-0500.csv (4 rows)\n"
@@ -267,7 +264,7 @@ fn a_killed_run_is_completed_by_the_next() {
         "--layout",
         "flat",
     ]);
-    assert_eq!(sample.code, 0, "{}", sample.stderr);
+    sample.assert_success();
     env.write(
         "jobs.toml",
         "[[job]]\nid = \"logs\"\ntype = \"CALLLOGS\"\ncron_expr = \"1 0 * * *\"\ncatch_up = \"all\"\n\n\
@@ -285,28 +282,20 @@ fn a_killed_run_is_completed_by_the_next() {
         "2025-10-04T06:00:00Z",
     ];
     // First a complete reference run elsewhere.
-    assert_eq!(
-        env.run(&[
-            "run",
-            "--jobs",
-            "jobs.toml",
-            "--data",
-            "big",
-            "--out",
-            "ref",
-            "--now",
-            "2025-10-04T06:00:00Z"
-        ])
-        .code,
-        0
-    );
+    env.run(&[
+        "run",
+        "--jobs",
+        "jobs.toml",
+        "--data",
+        "big",
+        "--out",
+        "ref",
+        "--now",
+        "2025-10-04T06:00:00Z",
+    ])
+    .assert_success();
     // Then the same run, killed part-way (wherever it happens to be).
-    let mut child = Command::cargo_bin("pbx-report")
-        .unwrap()
-        .current_dir(env.path())
-        .args(args)
-        .spawn()
-        .unwrap();
+    let mut child = env.command(&args).spawn().unwrap();
     std::thread::sleep(Duration::from_millis(400));
     let _ = child.kill();
     let _ = child.wait();
@@ -323,7 +312,7 @@ fn a_killed_run_is_completed_by_the_next() {
         }
     }
     let out = env.run(&args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     assert_eq!(
         files(&out_dir),
         files(&env.path().join("ref")),
@@ -350,18 +339,18 @@ fn backfill_produces_every_fire_as_if_on_time() {
         "--job",
         "latest",
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     assert_eq!(
         out.stdout,
         "wrote latest/QUEUESUMMARY_20251101T0000-0400_20251102T0000-0400.csv (4 rows)\n\
          wrote latest/QUEUESUMMARY_20251102T0000-0400_20251103T0000-0500.csv (4 rows)\n"
     );
     // The same bytes a run on time wrote.
-    assert_eq!(run(&env, "jobs.toml", "2025-11-03T00:30:00-05:00").code, 0);
+    run(&env, "jobs.toml", "2025-11-03T00:30:00-05:00").assert_success();
     let b = files(&env.path().join("out"));
     let env2 = Env::new();
     env2.write("jobs.toml", DAILY);
-    run(&env2, "jobs.toml", "2025-11-03T00:30:00-05:00");
+    run(&env2, "jobs.toml", "2025-11-03T00:30:00-05:00").assert_success();
     let a = files(&env2.path().join("out"));
     let key = "latest/QUEUESUMMARY_20251102T0000-0400_20251103T0000-0500.csv";
     assert_eq!(a[key], b[key]);
@@ -413,7 +402,7 @@ fn the_sample_jobs_in_toml_and_json_agree_and_ignore_threads() {
     );
     assert_eq!(files(&env.path().join("a")), files(&env.path().join("b")));
     let validate = env.run(&["jobs", "validate", "--jobs", toml]);
-    assert_eq!(validate.code, 0);
+    validate.assert_success();
     assert!(validate.stdout.ends_with("16 jobs checked\n"));
 }
 

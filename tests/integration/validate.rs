@@ -30,7 +30,7 @@ fn a_valid_dataset_passes() {
     let env = Env::new();
     env.write("data/cdr.csv", CDR);
     let out = env.run(&["validate", "--data", "data"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     assert!(
         out.stdout
             .contains("cdr                   1          2        0"),
@@ -51,7 +51,7 @@ fn the_checked_in_sample_is_valid() {
     let env = Env::new();
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/data");
     let out = env.run(&["validate", "--data", data, "--tz", "America/New_York"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     assert!(out.stdout.contains("skipped rows: none"), "{}", out.stdout);
     assert!(
         out.stdout
@@ -84,7 +84,7 @@ fn skip_bad_rows_counts_by_reason() {
     let env = Env::new();
     env.write("data/cdr.csv", BAD_TS);
     let out = env.run(&["validate", "--data", "data", "--skip-bad-rows"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     assert!(
         out.stdout
             .contains("cdr                   1          1        1"),
@@ -179,7 +179,7 @@ fn overlapping_state_intervals() {
          data/agent_states.csv:2 (same login session \"L1\")",
     );
     let skipped = env.run(&["validate", "--data", "data", "--skip-bad-rows"]);
-    assert_eq!(skipped.code, 0);
+    skipped.assert_success();
     assert!(
         skipped
             .stdout
@@ -299,7 +299,7 @@ fn files_of_a_table_directory_are_read_in_name_order_and_others_ignored() {
     env.write("data/cdr/a.ndjson", "{\"session_id\":\"s1\",\"caller\":\"1\",\"callee\":\"2\",\"started_at\":\"10\",\"ended_at\":15}\n");
     env.write("data/cdr/notes.txt", "not data");
     let out = env.run(&["validate", "--data", "data"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_success();
     assert!(
         out.stdout
             .contains("cdr                   2          2        0"),
