@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::model::agents::{StateTime, Timeline};
 use crate::model::{Dataset, Facts};
 use crate::reports::agents::Handling;
+use crate::reports::measure::HandleTimes;
 use crate::reports::params::Params;
 use crate::reports::queues::{queue_accs, QueueAcc};
 use crate::reports::select::{entries_in_period, offered_agents};

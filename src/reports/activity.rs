@@ -34,12 +34,7 @@ pub(crate) const DETAILS_ACTIVITY: ReportSpec = ReportSpec {
         ]
     },
     charts: spec::no_charts,
-    headline: |t| {
-        vec![Figure {
-            label: "State intervals",
-            value: Cell::Int(t.row_count() as i64),
-        }]
-    },
+    headline: |t| vec![Figure::count("State intervals", t.row_count() as i64)],
 };
 
 /// AGENTDETAILSACTIVITY's columns (SPEC §4.4), in order.

@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::model::pool::Sym;
 use crate::reports::agents::Handling;
 use crate::reports::chart;
+use crate::reports::measure::HandleTimes;
 use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::queues::{queue_accs, QUEUE_PARAMS};
@@ -21,7 +22,7 @@ pub(crate) const AGENT_QUEUE_REPORT: ReportSpec = ReportSpec {
     columns: agent_col::NAMES,
     tables: &[],
     params: QUEUE_PARAMS,
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| agent_queue_report(ctx, &req.params),
     notes: |p| {
         vec![
@@ -41,18 +42,9 @@ pub(crate) const AGENT_QUEUE_REPORT: ReportSpec = ReportSpec {
                 .sum()
         };
         vec![
-            Figure {
-                label: "Offered",
-                value: Cell::Int(sum(agent_col::RECEIVED)),
-            },
-            Figure {
-                label: "Accepted",
-                value: Cell::Int(sum(agent_col::ACCEPTED)),
-            },
-            Figure {
-                label: "Missed",
-                value: Cell::Int(sum(agent_col::MISSED)),
-            },
+            Figure::count("Offered", sum(agent_col::RECEIVED)),
+            Figure::count("Accepted", sum(agent_col::ACCEPTED)),
+            Figure::count("Missed", sum(agent_col::MISSED)),
         ]
     },
 };

@@ -9,7 +9,7 @@ use crate::model::queue::Entry;
 use crate::model::rows::State;
 use crate::model::TableName;
 use crate::reports::chart::{self, Chart, Layout, Orientation, Unit};
-use crate::reports::measure::Average;
+use crate::reports::measure::HandleTimes;
 use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::select::{entries_in_period, offered_agents, wrap};
@@ -76,25 +76,23 @@ impl Handling {
             self.wrap += wrap(ctx, e);
         }
     }
+}
 
-    /// Average ring: ring of the answered offers / accepted.
-    pub fn avg_ring_secs(&self) -> Average {
-        Average::of(self.ring, self.accepted)
+impl HandleTimes for Handling {
+    fn accepted(&self) -> i64 {
+        self.accepted
     }
 
-    /// ATT: talk / accepted.
-    pub fn att_secs(&self) -> Average {
-        Average::of(self.talk, self.accepted)
+    fn ring(&self) -> i64 {
+        self.ring
     }
 
-    /// Average wrap-up: wrap-up / accepted.
-    pub fn avg_wrap_secs(&self) -> Average {
-        Average::of(self.wrap, self.accepted)
+    fn talk(&self) -> i64 {
+        self.talk
     }
 
-    /// AHT: (talk + wrap-up) / accepted.
-    pub fn aht_secs(&self) -> Average {
-        Average::of(self.talk + self.wrap, self.accepted)
+    fn wrap(&self) -> i64 {
+        self.wrap
     }
 }
 
@@ -293,7 +291,7 @@ pub(crate) const SUMMARY_ACTIVITY: ReportSpec = ReportSpec {
     columns: summary_col::NAMES,
     tables: &[TableName::AgentSessions, TableName::AgentStates],
     params: &["agents", "queue"],
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| summary_activity(ctx, &req.params),
     notes: |_| {
         vec![

@@ -23,7 +23,7 @@ pub(crate) const CALL_LOGS: ReportSpec = ReportSpec {
     columns: call_log_col::NAMES,
     tables: &[],
     params: &["status", "direction", "caller", "callee"],
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| call_logs(ctx, &req.params),
     notes: |_| {
         vec![
@@ -32,12 +32,7 @@ pub(crate) const CALL_LOGS: ReportSpec = ReportSpec {
         ]
     },
     charts: spec::no_charts,
-    headline: |t| {
-        vec![Figure {
-            label: "Legs",
-            value: Cell::Int(t.row_count() as i64),
-        }]
-    },
+    headline: |t| vec![Figure::count("Legs", t.row_count() as i64)],
 };
 
 /// CALLLOGS (§4.3).

@@ -308,7 +308,7 @@ pub(crate) const USER_STATISTICS: ReportSpec = ReportSpec {
     columns: user_col::NAMES,
     tables: &[],
     params: &["extensions", "status", "direction"],
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| user_statistics(ctx, &req.params),
     notes: |_| {
         vec![
@@ -326,18 +326,9 @@ pub(crate) const USER_STATISTICS: ReportSpec = ReportSpec {
             spec::column_sum(t, ANSWERED_CALLS),
         );
         vec![
-            Figure {
-                label: "Users",
-                value: Cell::Int(spec::data_rows(t).count() as i64),
-            },
-            Figure {
-                label: "Calls",
-                value: Cell::Int(total),
-            },
-            Figure {
-                label: "Answered",
-                value: Cell::Int(answered),
-            },
+            Figure::count("Users", spec::data_rows(t).count() as i64),
+            Figure::count("Calls", total),
+            Figure::count("Answered", answered),
         ]
     },
 };
@@ -349,7 +340,7 @@ pub(crate) const DAILY_STATISTICS: ReportSpec = ReportSpec {
     columns: daily_col::NAMES,
     tables: &[],
     params: &["status", "direction", "granularity"],
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| daily_statistics(ctx, &req.params),
     notes: |_| {
         vec![
@@ -364,22 +355,10 @@ pub(crate) const DAILY_STATISTICS: ReportSpec = ReportSpec {
         use daily_col::*;
         let (total, answered) = (spec::column_sum(t, TOTAL), spec::column_sum(t, ANSWERED));
         vec![
-            Figure {
-                label: "Calls",
-                value: Cell::Int(total),
-            },
-            Figure {
-                label: "Answered",
-                value: Cell::Int(answered),
-            },
-            Figure {
-                label: "Answered %",
-                value: Percent::of(answered, total).into(),
-            },
-            Figure {
-                label: "Talk",
-                value: Cell::Secs(spec::column_sum(t, TALK_SECS)),
-            },
+            Figure::count("Calls", total),
+            Figure::count("Answered", answered),
+            Figure::new("Answered %", Percent::of(answered, total)),
+            Figure::new("Talk", Cell::Secs(spec::column_sum(t, TALK_SECS))),
         ]
     },
 };

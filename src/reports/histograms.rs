@@ -85,7 +85,7 @@ pub(crate) const SPEED_OF_ACCEPT: ReportSpec = ReportSpec {
     columns: accept_col::NAMES,
     tables: &[],
     params: HISTOGRAM_PARAMS,
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| speed_of_accept(ctx, &req.params),
     notes: |p| {
         vec![
@@ -113,7 +113,7 @@ pub(crate) const ABANDON_DELAY: ReportSpec = ReportSpec {
     columns: abandon_col::NAMES,
     tables: &[],
     params: HISTOGRAM_PARAMS,
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| abandon_delay(ctx, &req.params),
     notes: |p| {
         vec![

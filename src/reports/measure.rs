@@ -46,6 +46,39 @@ impl Average {
     }
 }
 
+/// The handle-time figures of answered work, defined once for a queue's entries (`QueueAcc`)
+/// and an agent's (`Handling`): each type says what it summed, the formulas are here.
+pub trait HandleTimes {
+    /// Answered entries.
+    fn accepted(&self) -> i64;
+    /// Ring of the answering offers.
+    fn ring(&self) -> i64;
+    /// Talk of the answered entries.
+    fn talk(&self) -> i64;
+    /// Wrap-up of the answered entries.
+    fn wrap(&self) -> i64;
+
+    /// Average ring: ring / accepted.
+    fn avg_ring_secs(&self) -> Average {
+        Average::of(self.ring(), self.accepted())
+    }
+
+    /// ATT: talk / accepted.
+    fn att_secs(&self) -> Average {
+        Average::of(self.talk(), self.accepted())
+    }
+
+    /// Average wrap-up: wrap-up / accepted.
+    fn avg_wrap_secs(&self) -> Average {
+        Average::of(self.wrap(), self.accepted())
+    }
+
+    /// AHT: (talk + wrap-up) / accepted.
+    fn aht_secs(&self) -> Average {
+        Average::of(self.talk() + self.wrap(), self.accepted())
+    }
+}
+
 /// A report cell: the percentage, empty over nothing.
 impl From<Percent> for Cell<'static> {
     fn from(p: Percent) -> Self {

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::model::queue::{Entry, Fate, Outcome};
 use crate::reports::chart::{self, Chart, Layout, Unit};
-use crate::reports::measure::{Average, Percent};
+use crate::reports::measure::{Average, HandleTimes, Percent};
 use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::select::{is_short, queue_rows, row_index, tenant_ok, wrap, ServiceRow};
@@ -85,26 +85,6 @@ impl QueueAcc {
         Average::of(self.wait, self.accepted)
     }
 
-    /// ATT: talk of answered entries / accepted.
-    pub fn att_secs(&self) -> Average {
-        Average::of(self.talk, self.accepted)
-    }
-
-    /// Average wrap-up: wrap-up of answered entries / accepted.
-    pub fn avg_wrap_secs(&self) -> Average {
-        Average::of(self.wrap, self.accepted)
-    }
-
-    /// AHT: (talk + wrap-up) / accepted.
-    pub fn aht_secs(&self) -> Average {
-        Average::of(self.talk + self.wrap, self.accepted)
-    }
-
-    /// Average ring: ring of the answering offers / accepted.
-    pub fn avg_ring_secs(&self) -> Average {
-        Average::of(self.ring, self.accepted)
-    }
-
     /// Callback request rate: callback requests / offered.
     pub fn request_rate_pct(&self) -> Percent {
         Percent::of(self.callbacks, self.offered())
@@ -173,6 +153,24 @@ impl QueueAcc {
                 self.abandoned_by_wait[bucket(stx, e.wait)] += 1;
             }
         }
+    }
+}
+
+impl HandleTimes for QueueAcc {
+    fn accepted(&self) -> i64 {
+        self.accepted
+    }
+
+    fn ring(&self) -> i64 {
+        self.ring
+    }
+
+    fn talk(&self) -> i64 {
+        self.talk
+    }
+
+    fn wrap(&self) -> i64 {
+        self.wrap
     }
 }
 
@@ -310,7 +308,7 @@ pub(crate) const QUEUE_SUMMARY: ReportSpec = ReportSpec {
     columns: summary_col::NAMES,
     tables: &[],
     params: QUEUE_PARAMS,
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| queue_summary(ctx, &req.params),
     notes: |p| {
         vec![
@@ -343,7 +341,7 @@ pub(crate) const CALLBACK_SUMMARY: ReportSpec = ReportSpec {
     columns: callback_col::NAMES,
     tables: &[],
     params: QUEUE_PARAMS,
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| callback_summary(ctx, &req.params),
     notes: |p| {
         vec![
@@ -450,6 +448,7 @@ pub(crate) mod callback_col {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::bucket;
+    use crate::reports::measure::HandleTimes;
     use crate::reports::params::DEFAULT_STX;
     use crate::reports::table::Cell;
     use crate::reports::testing::Fixture;

@@ -100,7 +100,7 @@ pub(crate) const PERFORMANCE: ReportSpec = ReportSpec {
     columns: col::NAMES,
     tables: &[],
     params: &["ring_groups"],
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| performance(ctx, &req.params),
     notes: |_| {
         vec![
@@ -114,18 +114,9 @@ pub(crate) const PERFORMANCE: ReportSpec = ReportSpec {
         let sum = |c| chart::values(&groups, c).iter().sum::<i64>();
         let (received, answered) = (sum(col::RECEIVED), sum(col::ANSWERED));
         vec![
-            Figure {
-                label: "Received",
-                value: Cell::Int(received),
-            },
-            Figure {
-                label: "Answered",
-                value: Cell::Int(answered),
-            },
-            Figure {
-                label: "Answer rate",
-                value: Percent::of(answered, received).into(),
-            },
+            Figure::count("Received", received),
+            Figure::count("Answered", answered),
+            Figure::new("Answer rate", Percent::of(answered, received)),
         ]
     },
 };

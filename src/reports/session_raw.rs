@@ -25,7 +25,7 @@ pub(crate) const SESSION_RAW: ReportSpec = ReportSpec {
     columns: col::NAMES,
     tables: &[TableName::AgentSessions],
     params: &["agents", "agent_group_ids", "agent_teams"],
-    ignored: &["channel_type"],
+    ignored: spec::PBX_ONLY,
     compute: |ctx, req| report(ctx, &req.params, req.criteria.as_ref()),
     notes: |_| {
         vec![
@@ -34,12 +34,7 @@ pub(crate) const SESSION_RAW: ReportSpec = ReportSpec {
         ]
     },
     charts: spec::no_charts,
-    headline: |t| {
-        vec![Figure {
-            label: "Sessions",
-            value: Cell::Int(t.row_count() as i64),
-        }]
-    },
+    headline: |t| vec![Figure::count("Sessions", t.row_count() as i64)],
 };
 
 /// The seed's header, byte for byte, as column constants (`col::NAMES` is the header).

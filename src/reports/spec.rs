@@ -43,6 +43,25 @@ pub struct Figure {
     pub value: Cell<'static>,
 }
 
+impl Figure {
+    /// A figure.
+    pub fn new(label: &'static str, value: impl Into<Cell<'static>>) -> Figure {
+        Figure {
+            label,
+            value: value.into(),
+        }
+    }
+
+    /// A count.
+    pub fn count(label: &'static str, n: i64) -> Figure {
+        Figure::new(label, Cell::Int(n))
+    }
+}
+
+/// The PBX job export's `channel_type`, accepted and ignored by every type (only voice is
+/// reported).
+pub const PBX_ONLY: &[&str] = &["channel_type"];
+
 /// No charts.
 pub fn no_charts(_: &Table<'_>, _: &Params) -> Vec<Chart> {
     Vec::new()
