@@ -78,23 +78,7 @@ impl Handling {
     }
 }
 
-impl HandleTimes for Handling {
-    fn accepted(&self) -> i64 {
-        self.accepted
-    }
-
-    fn ring(&self) -> i64 {
-        self.ring
-    }
-
-    fn talk(&self) -> i64 {
-        self.talk
-    }
-
-    fn wrap(&self) -> i64 {
-        self.wrap
-    }
-}
+crate::reports::measure::handle_times!(Handling);
 
 /// AGENTSUMMARYACTIVITY (§4.5).
 pub fn summary_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {

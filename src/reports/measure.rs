@@ -79,6 +79,27 @@ pub trait HandleTimes {
     }
 }
 
+/// Implements `HandleTimes` for an accumulator with `accepted`, `ring`, `talk` and `wrap` fields.
+macro_rules! handle_times {
+    ($ty:ty) => {
+        impl $crate::reports::measure::HandleTimes for $ty {
+            fn accepted(&self) -> i64 {
+                self.accepted
+            }
+            fn ring(&self) -> i64 {
+                self.ring
+            }
+            fn talk(&self) -> i64 {
+                self.talk
+            }
+            fn wrap(&self) -> i64 {
+                self.wrap
+            }
+        }
+    };
+}
+pub(crate) use handle_times;
+
 /// A report cell: the percentage, empty over nothing.
 impl From<Percent> for Cell<'static> {
     fn from(p: Percent) -> Self {

@@ -156,23 +156,7 @@ impl QueueAcc {
     }
 }
 
-impl HandleTimes for QueueAcc {
-    fn accepted(&self) -> i64 {
-        self.accepted
-    }
-
-    fn ring(&self) -> i64 {
-        self.ring
-    }
-
-    fn talk(&self) -> i64 {
-        self.talk
-    }
-
-    fn wrap(&self) -> i64 {
-        self.wrap
-    }
-}
+crate::reports::measure::handle_times!(QueueAcc);
 
 /// The queue rows of the report and each one's accumulator, plus the TOTAL.
 pub fn queue_accs(ctx: &Ctx<'_>, p: &Params) -> (Vec<ServiceRow>, Vec<QueueAcc>, QueueAcc) {
