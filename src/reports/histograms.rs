@@ -87,14 +87,7 @@ pub(crate) const SPEED_OF_ACCEPT: ReportSpec = ReportSpec {
     params: HISTOGRAM_PARAMS,
     ignored: spec::PBX_ONLY,
     compute: |ctx, req| speed_of_accept(ctx, &req.params),
-    notes: |p| {
-        vec![
-            notes::buckets(p),
-            "Answered entries by wait; percentages over accepted.".into(),
-            notes::short_abandon(p),
-            notes::ROUNDING.into(),
-        ]
-    },
+    notes: |p| histogram_notes(p, "Answered entries by wait; percentages over accepted."),
     charts: |t, p| {
         vec![histogram_chart(
             t,
@@ -115,14 +108,7 @@ pub(crate) const ABANDON_DELAY: ReportSpec = ReportSpec {
     params: HISTOGRAM_PARAMS,
     ignored: spec::PBX_ONLY,
     compute: |ctx, req| abandon_delay(ctx, &req.params),
-    notes: |p| {
-        vec![
-            notes::buckets(p),
-            "Abandoned entries by wait; percentages over abandoned.".into(),
-            notes::short_abandon(p),
-            notes::ROUNDING.into(),
-        ]
-    },
+    notes: |p| histogram_notes(p, "Abandoned entries by wait; percentages over abandoned."),
     charts: |t, p| {
         vec![histogram_chart(
             t,
@@ -143,6 +129,16 @@ pub(crate) const ABANDON_DELAY: ReportSpec = ReportSpec {
         )
     },
 };
+
+/// The footer of a wait histogram: the buckets, what it counts, the short abandons.
+fn histogram_notes(p: &Params, counts: &str) -> Vec<String> {
+    vec![
+        notes::buckets(p),
+        counts.to_string(),
+        notes::short_abandon(p),
+        notes::ROUNDING.into(),
+    ]
+}
 
 /// The parameters of the wait histograms.
 const HISTOGRAM_PARAMS: &[&str] = &["queues", "stx", "short_abandon_secs"];
