@@ -266,17 +266,82 @@ fn read_json(path: &Path, text: &str) -> Result<Vec<RawJob>> {
         .collect()
 }
 
-/// A slug of a schedule name: lower case, runs of other characters as one `-`.
+/// A slug of a schedule name: ASCII letters and digits in lower case, runs of anything else as
+/// one `-` (so the slug is a valid job id whenever it is not empty).
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
         } else if !out.ends_with('-') {
             out.push('-');
         }
     }
-    out.trim_matches('-').to_string()
+    out.trim_matches('-')
+        .chars()
+        .take(MAX_ID)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
+}
+
+/// The longest job id.
+const MAX_ID: usize = 100;
+
+/// Checks a job id (SPEC §5.1): it names a folder in `OUT`, so it is at most 100 characters of
+/// `A-Z a-z 0-9 _ -` starting with a letter or digit — never `..`, `/etc`, a dot file or a name
+/// the program keeps in `OUT` (those start with `.` or `_`).
+pub fn check_id(id: &str) -> std::result::Result<(), String> {
+    let ok = id.len() <= MAX_ID
+        && id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{}\" is not a job id: at most {MAX_ID} characters of A-Z a-z 0-9 _ -, starting with a \
+             letter or digit (an id names a folder in the output directory)",
+            id.escape_default()
+        ))
+    }
+}
+
+/// Checks `recipients` (SPEC §5.1): `;`-separated `local@domain` addresses, spaces around them
+/// ignored, empty for none. Nothing that could end a mail header (CR, LF) or hide a second
+/// address passes.
+pub fn check_recipients(text: &str) -> std::result::Result<Vec<String>, String> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split(';')
+        .map(|a| {
+            let a = a.trim();
+            let valid = a.split_once('@').is_some_and(|(local, domain)| {
+                let local_ok = !local.is_empty()
+                    && local
+                        .bytes()
+                        .all(|b| b.is_ascii_graphic() && !b"<>()[]\\,;:\"@".contains(&b));
+                let domain_ok = !domain.is_empty()
+                    && !domain.starts_with(['.', '-'])
+                    && !domain.ends_with(['.', '-'])
+                    && !domain.contains("..")
+                    && domain
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+                local_ok && domain_ok
+            });
+            if valid {
+                Ok(a.to_string())
+            } else {
+                Err(format!(
+                    "\"{}\" is not an e-mail address (local@domain)",
+                    a.escape_default()
+                ))
+            }
+        })
+        .collect()
 }
 
 fn check(path: &Path, raw: Vec<RawJob>) -> Result<Vec<Job>> {
@@ -285,11 +350,15 @@ fn check(path: &Path, raw: Vec<RawJob>) -> Result<Vec<Job>> {
     let mut ids = HashSet::new();
     for (n, r) in raw.into_iter().enumerate() {
         let Checked { id, id_line, job } = check_job(path, n, r);
-        if !id.is_empty() && !ids.insert(id.clone()) {
+        // Ids equal but for case would share a folder on a case-insensitive disk.
+        if !id.is_empty() && !ids.insert(id.to_ascii_lowercase()) {
             errors.push(Error::Config {
                 path: path.to_path_buf(),
                 line: id_line,
-                message: format!("job \"{id}\": field \"id\": the id is used by an earlier job"),
+                message: format!(
+                    "job \"{id}\": field \"id\": the id is used by an earlier job (ids are \
+                     compared ignoring case)"
+                ),
             });
         }
         match job {
@@ -428,6 +497,14 @@ fn check_job(path: &Path, n: usize, r: RawJob) -> Checked {
     }
     if id.is_empty() {
         f.fail("id", "a job needs an id or a schedule_name");
+    } else if let Err(e) = check_id(&id) {
+        f.fail("id", e);
+    }
+    if schedule_name.chars().any(char::is_control) {
+        f.fail(
+            "schedule_name",
+            "must be one line of text (no control characters)",
+        );
     }
     let kind = f.required("type", ReportKind::parse);
     let format = f.or("format", Format::Csv, Format::parse);
@@ -453,7 +530,9 @@ fn check_job(path: &Path, n: usize, r: RawJob) -> Checked {
             true
         }
     };
-    let recipients = f.or("recipients", String::new(), |t| Ok(t.to_string()));
+    let recipients = f.or("recipients", String::new(), |t| {
+        check_recipients(t).map(|_| t.to_string())
+    });
     let catch_up = f.or("catch_up", CatchUp::Latest, CatchUp::parse);
     let params = kind.and_then(|kind| job_params(&mut f, kind));
     let job = match (kind, schedule, tz, params) {
@@ -657,7 +736,7 @@ timezone = "Mars/Base"
 sla = 20
 
 [[job]]
-id = "a"
+id = "A"
 type = "CALLLOGS"
 cron_expr = "1 0 * * *"
 "#;
@@ -677,7 +756,7 @@ cron_expr = "1 0 * * *"
         assert!(lines.contains(&"  jobs.toml:12: job \"b\": field \"timezone\": unknown time zone \"Mars/Base\" (use an IANA name such as Europe/Paris)"), "{text}");
         assert!(
             lines.contains(
-                &"  jobs.toml:17: job \"a\": field \"id\": the id is used by an earlier job"
+                &"  jobs.toml:17: job \"A\": field \"id\": the id is used by an earlier job (ids are compared ignoring case)"
             ),
             "{text}"
         );
@@ -702,6 +781,56 @@ cron_expr = "1 0 * * *"
             "{e}"
         );
         assert_eq!(slug("  Daily Queue -- Summary!"), "daily-queue-summary");
+    }
+
+    #[test]
+    fn ids_stay_inside_the_output_directory() {
+        for bad in [
+            "../../evil",
+            "/etc",
+            "..",
+            ".",
+            "report_log.json",
+            "_outbox",
+            "a/b",
+            "",
+            "é",
+        ] {
+            assert!(check_id(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_id(&"a".repeat(101)).is_err());
+        for good in ["daily-queues", "7", "Q_1", &"a".repeat(100)] {
+            assert!(check_id(good).is_ok(), "{good:?}");
+        }
+        assert_eq!(slug("Chloé's  daily — queues!"), "chlo-s-daily-queues");
+        assert_eq!(slug("…"), "");
+    }
+
+    #[test]
+    fn recipients_are_addresses() {
+        assert_eq!(
+            check_recipients(" ops@example.com ; lead@mail.example.org"),
+            Ok(vec![
+                "ops@example.com".into(),
+                "lead@mail.example.org".into()
+            ])
+        );
+        assert_eq!(check_recipients("  "), Ok(vec![]));
+        for bad in [
+            "ops@",
+            "a;b",
+            "x@y\r\nBcc: z@evil",
+            "@x.org",
+            "a b@x.org",
+            "a@x..org",
+            "a@@x",
+        ] {
+            assert!(check_recipients(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            check_recipients("x@y\r\nBcc: z@evil").unwrap_err(),
+            "\"x@y\\r\\nBcc: z@evil\" is not an e-mail address (local@domain)"
+        );
     }
 
     // The schedule walk: due fires, catch-up and windows.

@@ -32,7 +32,15 @@ impl Schedule {
         let cron = parser
             .parse(expr)
             .map_err(|e| format!("\"{expr}\" is not a valid cron expression: {e}"))?;
-        Ok(Schedule { cron, tz })
+        let schedule = Schedule { cron, tz };
+        // A date that no year has (`0 0 30 2 *`) parses but never fires; one that some years
+        // have (February 29th) fires within every 400-year cycle of the calendar.
+        const Y2000: Ts = 946_684_800;
+        const Y2400: Ts = 13_569_465_600;
+        if schedule.next_after(Y2000).is_none_or(|t| t >= Y2400) {
+            return Err(format!("\"{expr}\" never fires (no date matches it)"));
+        }
+        Ok(schedule)
     }
 
     /// The zone.
@@ -123,6 +131,18 @@ mod tests {
 
     fn ts(s: &str) -> Ts {
         parse_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn an_expression_that_never_fires_is_refused() {
+        let tz = Tz::UTC;
+        let e = Schedule::parse("0 0 30 2 *", tz).unwrap_err();
+        assert_eq!(e, "\"0 0 30 2 *\" never fires (no date matches it)");
+        assert!(
+            Schedule::parse("0 0 31 4,6 *", tz).is_err(),
+            "30-day months"
+        );
+        assert!(Schedule::parse("0 0 29 2 *", tz).is_ok(), "leap days fire");
     }
 
     fn fires(expr: &str, zone: &str, after: &str, n: usize) -> Vec<String> {

@@ -126,13 +126,15 @@ impl Directory {
     }
 
     /// A not-ready code's label and category: from the table; else the code itself as label
-    /// and the category of its own name if it is one of the five, else `OTHER`.
+    /// and the category its text names exactly (`LUNCH`; codes compare as written, so `lunch`
+    /// is `OTHER`, SPEC §2.3), else `OTHER`.
     pub fn code<'a>(&self, ds: &'a Dataset, code: Sym) -> (&'a str, Category) {
         match self.codes.get(&code) {
             Some(&(label, cat)) => (ds.strings.get(label), cat),
             None => {
                 let text = ds.strings.get(code);
-                (text, Category::parse(text).unwrap_or(Category::Other))
+                let named = Category::parse(text).filter(|c| c.name() == text);
+                (text, named.unwrap_or(Category::Other))
             }
         }
     }
@@ -203,12 +205,18 @@ f,555,TRUNK,,8001,QUEUE,,QUEUE,8001,Support,50,60
         let mut ds = load_csv(&[("cdr", cdr), ("not_ready_codes", codes)]);
         ds.strings.intern("LUNCH");
         ds.strings.intern("NAP");
+        ds.strings.intern("lunch");
         let f = Facts::build(&mut ds);
         let code = |c: &str| f.directory.code(&ds, ds.strings.lookup(c).unwrap());
         assert_eq!(code("B1"), ("Coffee break", Category::Break));
         assert_eq!(code("M"), ("Meeting", Category::Other));
         assert_eq!(code("LUNCH"), ("LUNCH", Category::Lunch));
         assert_eq!(code("NAP"), ("NAP", Category::Other));
+        assert_eq!(
+            code("lunch"),
+            ("lunch", Category::Other),
+            "compared as written"
+        );
         assert_eq!(code(""), ("", Category::Other));
     }
 }

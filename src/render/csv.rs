@@ -5,9 +5,36 @@ use std::io::{self, Write};
 
 use crate::reports::table::Table;
 
-/// Writes the table as CSV; returns the number of data rows.
-pub fn write(table: Table<'_>, out: &mut dyn Write) -> io::Result<u64> {
+/// The free-text columns of SPEC §4's CSV formula guard: text a caller, an agent admin or a PBX
+/// user chose. Identifiers, numbers, phone numbers, enumerations and timestamps are not here.
+pub const GUARDED_COLUMNS: [&str; 11] = [
+    "display_name",
+    "agent_name",
+    "caller_display_name",
+    "callee_display_name",
+    "team",
+    "service_name",
+    "call_type",
+    "user_data",
+    "reason_label",
+    "queue_name",
+    "ring_group_name",
+];
+
+/// Would a spreadsheet read this text as a formula (OWASP "CSV injection")?
+fn formula_like(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Writes the table as CSV; returns the number of data rows. With `guard`, a cell of a
+/// `GUARDED_COLUMNS` column that starts like a formula is written with a leading `'`.
+pub fn write(table: Table<'_>, guard: bool, out: &mut dyn Write) -> io::Result<u64> {
     let tz = table.tz;
+    let guarded: Vec<bool> = table
+        .columns
+        .iter()
+        .map(|c| guard && GUARDED_COLUMNS.contains(c))
+        .collect();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .quote_style(csv::QuoteStyle::Necessary)
@@ -17,9 +44,12 @@ pub fn write(table: Table<'_>, out: &mut dyn Write) -> io::Result<u64> {
     let mut n = 0;
     let mut text = String::new();
     for row in table.into_rows() {
-        for cell in &row.cells {
+        for (cell, &guarded) in row.cells.iter().zip(&guarded) {
             text.clear();
             cell.render_into(tz, &mut text);
+            if guarded && formula_like(&text) {
+                text.insert(0, '\'');
+            }
             w.write_field(text.as_bytes())?;
         }
         w.write_record(None::<&[u8]>)?;
@@ -29,10 +59,10 @@ pub fn write(table: Table<'_>, out: &mut dyn Write) -> io::Result<u64> {
     Ok(n)
 }
 
-/// The table as CSV bytes.
+/// The table as CSV bytes, guarded.
 pub fn render(table: Table<'_>) -> Vec<u8> {
     let mut out = Vec::new();
-    write(table, &mut out).expect("writing into memory does not fail");
+    write(table, true, &mut out).expect("writing into memory does not fail");
     out
 }
 
@@ -42,6 +72,33 @@ mod tests {
     use crate::reports::table::{Cell, Row};
     use crate::reports::ReportKind;
     use chrono_tz::Tz;
+
+    #[test]
+    fn formula_leading_free_text_is_guarded_and_nothing_else() {
+        let mut t = Table::new(ReportKind::CallLogs, Tz::UTC);
+        t.columns = &["caller", "caller_display_name", "user_data", "status_code"];
+        for (caller, name, data) in [
+            ("+12125551234", "=HYPERLINK(\"x\")", "@SUM(A1)"),
+            ("-5", "=cmd|' /C calc'!A0", "\tx"),
+            ("1", "Ann", "-"),
+        ] {
+            t.rows.push(Row::data(vec![
+                Cell::text(caller),
+                Cell::text(name),
+                Cell::text(data),
+                Cell::Int(-1),
+            ]));
+        }
+        let mut guarded = Vec::new();
+        write(t, true, &mut guarded).unwrap();
+        assert_eq!(
+            String::from_utf8(guarded).unwrap(),
+            "caller,caller_display_name,user_data,status_code\n\
+             +12125551234,\"'=HYPERLINK(\"\"x\"\")\",'@SUM(A1),-1\n\
+             -5,'=cmd|' /C calc'!A0,'\tx,-1\n\
+             1,Ann,'-,-1\n"
+        );
+    }
 
     #[test]
     fn quotes_only_where_needed() {

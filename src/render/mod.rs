@@ -59,7 +59,10 @@ pub fn write(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<u64> {
     match format {
-        Format::Csv => csv::write(table, out),
+        Format::Csv => {
+            let guard = meta.params.csv_formula_guard && table.kind.spec().csv_guard;
+            csv::write(table, guard, out)
+        }
         Format::Html => html::write(table, meta, out),
     }
 }

@@ -309,6 +309,7 @@ pub(crate) const USER_STATISTICS: ReportSpec = ReportSpec {
     tables: &[],
     params: &["extensions", "status", "direction"],
     ignored: spec::PBX_ONLY,
+    csv_guard: true,
     compute: |ctx, req| user_statistics(ctx, &req.params),
     notes: |_| {
         vec![
@@ -341,6 +342,7 @@ pub(crate) const DAILY_STATISTICS: ReportSpec = ReportSpec {
     tables: &[],
     params: &["status", "direction", "granularity"],
     ignored: spec::PBX_ONLY,
+    csv_guard: true,
     compute: |ctx, req| daily_statistics(ctx, &req.params),
     notes: |_| {
         vec![

@@ -86,6 +86,7 @@ pub(crate) const SPEED_OF_ACCEPT: ReportSpec = ReportSpec {
     tables: &[],
     params: HISTOGRAM_PARAMS,
     ignored: spec::PBX_ONLY,
+    csv_guard: true,
     compute: |ctx, req| speed_of_accept(ctx, &req.params),
     notes: |p| histogram_notes(p, "Answered entries by wait; percentages over accepted."),
     charts: |t, p| {
@@ -107,6 +108,7 @@ pub(crate) const ABANDON_DELAY: ReportSpec = ReportSpec {
     tables: &[],
     params: HISTOGRAM_PARAMS,
     ignored: spec::PBX_ONLY,
+    csv_guard: true,
     compute: |ctx, req| abandon_delay(ctx, &req.params),
     notes: |p| histogram_notes(p, "Abandoned entries by wait; percentages over abandoned."),
     charts: |t, p| {

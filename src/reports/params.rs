@@ -156,6 +156,11 @@ impl ExtensionSet {
         Ok(set)
     }
 
+    /// True when the set names no extension (which means every extension).
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty() && self.exact.is_empty()
+    }
+
     /// Is an extension in the set?
     pub fn contains(&self, ext: &str) -> bool {
         if self.exact.iter().any(|e| e == ext) {
@@ -214,6 +219,8 @@ pub struct Params {
     pub agent_group_ids: Vec<String>,
     /// `agent_teams` (AGENT_SESSION_REPORT_RAW).
     pub agent_teams: Vec<String>,
+    /// `csv_formula_guard`: free text starting like a formula gets a leading `'` in CSV.
+    pub csv_formula_guard: bool,
 }
 
 impl Default for Params {
@@ -238,6 +245,7 @@ impl Default for Params {
             stx: DEFAULT_STX,
             agent_group_ids: Vec::new(),
             agent_teams: Vec::new(),
+            csv_formula_guard: true,
         }
     }
 }
@@ -260,7 +268,9 @@ const ALIASES: [(&str, &str); 7] = [
 pub fn parse(kind: ReportKind, raw: &RawParams) -> Result<(Params, Vec<String>), String> {
     let spec = kind.spec();
     let own = spec.params;
-    let takes = |k: &str| COMMON.contains(&k) || own.contains(&k);
+    let takes = |k: &str| {
+        COMMON.contains(&k) || own.contains(&k) || (spec.csv_guard && k == "csv_formula_guard")
+    };
     let mut p = Params::default();
     let mut warnings = Vec::new();
     for (key, value) in &raw.0 {
@@ -276,7 +286,8 @@ pub fn parse(kind: ReportKind, raw: &RawParams) -> Result<(Params, Vec<String>),
         } else if let Some(&(_, target)) = ALIASES.iter().find(|(a, t)| a == key && takes(t)) {
             target
         } else {
-            let mut all: Vec<&str> = COMMON.iter().chain(own).copied().collect();
+            let guard = spec.csv_guard.then_some("csv_formula_guard");
+            let mut all: Vec<&str> = COMMON.iter().chain(own).copied().chain(guard).collect();
             all.sort_unstable();
             return Err(format!(
                 "unknown parameter \"{key}\" for {} (it takes: {})",
@@ -313,7 +324,18 @@ fn set(p: &mut Params, name: &str, v: &RawValue) -> Result<(), String> {
             }
             p.short_abandon_secs = Some(n);
         }
-        "extensions" => p.extensions = Some(ExtensionSet::parse(&list(v)?.join(";"))?),
+        "csv_formula_guard" => {
+            p.csv_formula_guard = match scalar(v)?.to_ascii_lowercase().as_str() {
+                "true" => true,
+                "false" => false,
+                other => return Err(format!("\"{other}\" is not true or false")),
+            }
+        }
+        // An empty list means "all", as everywhere else (`extensions=` or `[]`).
+        "extensions" => {
+            let set = ExtensionSet::parse(&list(v)?.join(";"))?;
+            p.extensions = (!set.is_empty()).then_some(set);
+        }
         "status" => {
             p.status = match enumeration(v)?.as_str() {
                 "NONE" | "" => Status::Any,
@@ -557,6 +579,20 @@ mod tests {
         assert!(p.extensions.as_ref().unwrap().contains("2500"));
         assert!(!p.extensions.as_ref().unwrap().contains("2000"));
         assert_eq!(p.status, Status::Unanswered);
+    }
+
+    #[test]
+    fn an_empty_extension_list_means_every_user() {
+        for given in [
+            RawValue::Text(String::new()),
+            RawValue::Json(serde_json::json!([])),
+            RawValue::Json(serde_json::json!("")),
+            RawValue::Text(" ; ".into()),
+        ] {
+            let raw = RawParams(vec![("extensions".into(), given.clone())]);
+            let (p, _) = parse(ReportKind::UserStatistics, &raw).unwrap();
+            assert!(p.extensions.is_none(), "{given:?}");
+        }
     }
 
     #[test]

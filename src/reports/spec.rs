@@ -23,6 +23,9 @@ pub struct ReportSpec {
     pub params: &'static [&'static str],
     /// Parameters of the PBX's job export that it accepts and ignores with a warning.
     pub ignored: &'static [&'static str],
+    /// Whether the CSV formula guard applies (SPEC §4; parameter `csv_formula_guard`): every
+    /// type but AGENT_SESSION_REPORT_RAW, which stays byte for byte RingCentral's.
+    pub csv_guard: bool,
     /// Computes the table.
     pub compute: for<'a> fn(&Ctx<'a>, &Request) -> Table<'a>,
     /// The formulas and thresholds in force, for the page's footer (the sentence on rounding
