@@ -1,10 +1,12 @@
 //! The `cdr` table: one call leg per row, checked against the rules of SPEC §2.1.
 
 use crate::error::Loc;
+use crate::input::duplicates::Stamp;
 use crate::input::rows::{FieldError, RowIssue, RowView};
 use crate::input::table::{columns, ParseCx, Record};
 use crate::model::legs::{Endpoint, Extra, Leg, Party};
 use crate::model::pool::Sym;
+use crate::model::rows::Origin;
 use crate::model::TableName;
 
 mod col {
@@ -46,7 +48,7 @@ impl Record for Leg {
     const COLUMNS: &'static [&'static str] = NAMES;
     const REQUIRED: &'static [usize] = &[SESSION_ID, CALLER, CALLEE, STARTED_AT, ENDED_AT];
 
-    fn parse(row: &RowView<'_>, _loc: Loc, cx: &mut ParseCx) -> Result<Leg, RowIssue> {
+    fn parse(row: &RowView<'_>, loc: Loc, cx: &mut ParseCx) -> Result<Leg, RowIssue> {
         let session = row.required(SESSION_ID)?;
         let caller = row.required(CALLER)?;
         let callee = row.required(CALLEE)?;
@@ -147,6 +149,9 @@ impl Record for Leg {
         }
         // Also last: a row that fails must not leave a call without legs in the pool.
         leg.call = cx.intern_session(session).0;
+        let origin = Origin::new(cx.file, loc);
+        cx.stamps
+            .push(Stamp::new(row, NAMES.len(), SESSION_ID, CALL_ID, origin));
         Ok(leg)
     }
 

@@ -3,6 +3,7 @@
 
 pub mod cdr;
 pub mod dims;
+pub mod duplicates;
 pub mod parts;
 pub mod rows;
 pub mod source;
@@ -63,6 +64,8 @@ struct Batch<T> {
     sessions: StrPool,
     call_ids: crate::model::pool::TextColumn,
     quality: Quality,
+    /// The CDR's duplicate stamps, one per row.
+    stamps: Vec<duplicates::Stamp>,
     /// Where a part's reader stopped (see `read_rows`).
     stop: Option<u64>,
 }
@@ -104,6 +107,7 @@ fn read_file<T: Record>(piece: &Piece, opts: LoadOptions) -> Result<Batch<T>> {
         sessions: cx.sessions,
         call_ids: cx.call_ids,
         quality: cx.quality,
+        stamps: cx.stamps,
         stop,
     })
 }
@@ -272,6 +276,7 @@ fn merge_into<T: Record>(
             }
         }
         ds.call_ids.append(std::mem::take(&mut batch.call_ids));
+        ds.leg_stamps.append(&mut batch.stamps);
         // Moved, not copied: a single large file never holds its rows twice.
         if out.capacity() == 0 {
             *out = batch.rows;
@@ -336,6 +341,8 @@ fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Datas
         });
     });
     ds.legs = legs?.unwrap_or_default();
+    let stamps = std::mem::take(&mut ds.leg_stamps);
+    duplicates::drop_repeated_legs(&mut ds, stamps, opts.skip_bad_rows)?;
     ds.agents = merge(&mut ds, &agents, agent_rows)?;
     ds.queues = merge(&mut ds, &queues, queue_rows)?;
     ds.ring_groups = merge(&mut ds, &groups, group_rows)?;

@@ -133,7 +133,10 @@ pub fn table_files(
     as_files.sort_by(|a, b| a.path.cmp(&b.path));
     match (as_files.len(), as_dir) {
         (0, None) => Ok(None),
-        (1, None) => Ok(Some(as_files)),
+        (1, None) => {
+            regular_size(&as_files[0].path)?;
+            Ok(Some(as_files))
+        }
         (_, None) => Err(Error::Layout(format!(
             "the table \"{table}\" is given by several files in {}: {}; keep one",
             dir.display(),
@@ -175,7 +178,85 @@ fn directory_files(sub: &Path, quality: &mut Quality) -> Result<Vec<SourceFile>>
     }
     // Byte order of the names, whatever the platform's directory order.
     files.sort_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
-    Ok(files.into_iter().map(|(_, f)| f).collect())
+    let files: Vec<SourceFile> = files.into_iter().map(|(_, f)| f).collect();
+    without_copies(files, quality)
+}
+
+/// The size of a table file, which must be a regular file (or a link to one) holding bytes:
+/// a FIFO or a device would hang or never end, and an empty file has not even a header.
+fn regular_size(path: &Path) -> Result<u64> {
+    let meta = fs::metadata(path).map_err(|source| Error::read(path, source))?;
+    let refuse = |message: &str| Error::Data {
+        path: path.to_path_buf(),
+        loc: None,
+        message: message.to_string(),
+    };
+    if !meta.is_file() {
+        return Err(refuse(
+            "is not a regular file (a FIFO, device or socket?); only regular files are read",
+        ));
+    }
+    if meta.len() == 0 {
+        return Err(refuse(
+            "the file is empty (0 bytes; a table file starts with its header)",
+        ));
+    }
+    Ok(meta.len())
+}
+
+/// Drops a file whose bytes equal an earlier file's (a re-sent export, SPEC §2.4), with a
+/// warning naming both. Only files of equal size are hashed.
+fn without_copies(files: Vec<SourceFile>, quality: &mut Quality) -> Result<Vec<SourceFile>> {
+    let sizes = files
+        .iter()
+        .map(|f| regular_size(&f.path))
+        .collect::<Result<Vec<u64>>>()?;
+    let mut digests: Vec<Option<String>> = vec![None; files.len()];
+    let mut keep = vec![true; files.len()];
+    for i in 0..files.len() {
+        for j in 0..i {
+            if !keep[j] || sizes[i] != sizes[j] {
+                continue;
+            }
+            for k in [i, j] {
+                if digests[k].is_none() {
+                    digests[k] = Some(file_sha256(&files[k].path)?);
+                }
+            }
+            if digests[i] == digests[j] {
+                keep[i] = false;
+                quality.warn(format!(
+                    "duplicate file, not read: {} has the bytes of {}",
+                    files[i].path.display(),
+                    files[j].path.display()
+                ));
+                break;
+            }
+        }
+    }
+    Ok(files
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, k)| k.then_some(f))
+        .collect())
+}
+
+/// The SHA-256 of a file's stored bytes, in hex.
+fn file_sha256(path: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut f = File::open(path).map_err(|source| Error::read(path, source))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = f
+            .read(&mut buf)
+            .map_err(|source| Error::read(path, source))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(crate::output::hex(&h.finalize()))
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@ pub struct ParseCx {
     pub keep_call_ids: bool,
     /// Warnings and skips of this file.
     pub quality: Quality,
+    /// The CDR rows' duplicate stamps, in row order (see `duplicates`).
+    pub stamps: Vec<crate::input::duplicates::Stamp>,
     /// The file's index in `Dataset::files`.
     pub file: u32,
     /// Each column's symbol in the previous row (see `intern_in`).
@@ -56,6 +58,7 @@ impl ParseCx {
             call_ids: Default::default(),
             keep_call_ids,
             quality: Quality::default(),
+            stamps: Vec::new(),
             file,
             recent: [Sym::EMPTY; RECENT_COLUMNS],
             recent_session: None,

@@ -103,6 +103,8 @@ pub struct Dataset {
     pub offhook: Option<Vec<Offhook>>,
     /// Rows read, skipped and warned about.
     pub quality: Quality,
+    /// While reading: each leg's duplicate stamp (`input::duplicates`), emptied once checked.
+    pub leg_stamps: Vec<crate::input::duplicates::Stamp>,
 }
 
 impl Dataset {

@@ -6,4 +6,5 @@ mod html;
 mod query;
 mod reconcile;
 mod run;
+mod unattended;
 mod validate;

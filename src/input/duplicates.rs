@@ -1,0 +1,138 @@
+//! Duplicate legs (SPEC §2.4): an export sent twice is never counted twice, and never silently.
+//! Each CDR row is stamped while it is parsed with a hash of its key (`session_id`, `call_id`;
+//! the whole row when `call_id` is empty) and a hash of every column's text; after the merge,
+//! a leg with an earlier leg's key is dropped when its row is the same, and is an error naming
+//! both places when it is not.
+
+use std::hash::{DefaultHasher, Hasher};
+
+use crate::error::{Error, Result};
+use crate::input::rows::RowView;
+use crate::model::pool::TextColumn;
+use crate::model::rows::Origin;
+use crate::model::{Dataset, TableName};
+
+/// A leg's key and row, hashed, and where it was read.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp {
+    key: u64,
+    row: u64,
+    origin: Origin,
+}
+
+impl Stamp {
+    /// Stamps a row of a table with `columns` columns, whose key columns are `session` and
+    /// `call_id`. Cells compare as text, trimmed; an absent column reads as empty — so one leg
+    /// exported once with Unix seconds and once with RFC 3339 times is a conflict, not a copy.
+    pub fn new(
+        row: &RowView<'_>,
+        columns: usize,
+        session: usize,
+        call_id: usize,
+        origin: Origin,
+    ) -> Stamp {
+        let text = |col: usize| row.text(col).ok().flatten().unwrap_or("").trim();
+        let mut h = DefaultHasher::new();
+        for col in 0..columns {
+            h.write(text(col).as_bytes());
+            h.write_u8(0xff);
+        }
+        let whole = h.finish();
+        let mut k = DefaultHasher::new();
+        match text(call_id) {
+            "" => {
+                k.write_u8(b'r');
+                k.write_u64(whole);
+            }
+            id => {
+                k.write_u8(b'k');
+                k.write(text(session).as_bytes());
+                k.write_u8(0xff);
+                k.write(id.as_bytes());
+            }
+        }
+        Stamp {
+            key: k.finish(),
+            row: whole,
+            origin,
+        }
+    }
+}
+
+/// Drops the legs that repeat an earlier leg (same key, same row), counting them in a warning;
+/// a leg with an earlier leg's key and another row stops the read naming both places (with
+/// `skip_bad_rows`, it is skipped and counted). `stamps` are the legs' stamps, in leg order.
+pub fn drop_repeated_legs(ds: &mut Dataset, stamps: Vec<Stamp>, skip_bad_rows: bool) -> Result<()> {
+    let n = stamps.len();
+    if n != ds.legs.len() || n < 2 {
+        return Ok(());
+    }
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_unstable_by_key(|&i| (stamps[i as usize].key, i));
+    let mut drop = vec![false; n];
+    let (mut copies, mut conflicts) = (0u64, 0u64);
+    let mut first_conflict: Option<(usize, usize)> = None;
+    for run in order.chunk_by(|&a, &b| stamps[a as usize].key == stamps[b as usize].key) {
+        let first = run[0] as usize;
+        for &later in &run[1..] {
+            let later = later as usize;
+            drop[later] = true;
+            if stamps[later].row == stamps[first].row {
+                copies += 1;
+            } else {
+                conflicts += 1;
+                if first_conflict.is_none_or(|(_, l)| later < l) {
+                    first_conflict = Some((first, later));
+                }
+            }
+        }
+    }
+    if let (Some((first, later)), false) = (first_conflict, skip_bad_rows) {
+        return Err(conflict(ds, &stamps, first, later));
+    }
+    if copies + conflicts == 0 {
+        return Ok(());
+    }
+    ds.quality.warn_n("cdr: duplicate leg (kept once)", copies);
+    for _ in 0..conflicts {
+        ds.quality.skip(
+            TableName::Cdr,
+            "cdr: leg with an earlier leg's key and other values".into(),
+        );
+    }
+    if let Some(stats) = ds.quality.tables.get_mut(&TableName::Cdr) {
+        stats.rows -= copies + conflicts;
+    }
+    let mut keep = drop.iter().map(|d| !d);
+    ds.legs.retain(|_| keep.next().unwrap_or(true));
+    if !ds.call_ids.is_empty() {
+        let mut ids = TextColumn::default();
+        for (i, _) in drop.iter().enumerate().filter(|(_, d)| !**d) {
+            ids.push(ds.call_ids.get(i));
+        }
+        ds.call_ids = ids;
+    }
+    Ok(())
+}
+
+/// The error for a leg that has an earlier leg's key but other values.
+fn conflict(ds: &Dataset, stamps: &[Stamp], first: usize, later: usize) -> Error {
+    let place = |o: Origin| format!("{}{}", ds.files[o.file as usize].display(), o.loc());
+    let leg = &ds.legs[later];
+    let mut key = format!(
+        "session_id {}",
+        ds.sessions.get(crate::model::pool::Sym(leg.call))
+    );
+    if !ds.call_ids.is_empty() && !ds.call_id(later).is_empty() {
+        key.push_str(&format!(", call_id {}", ds.call_id(later)));
+    }
+    let o = stamps[later].origin;
+    Error::Data {
+        path: ds.files[o.file as usize].clone(),
+        loc: Some(o.loc()),
+        message: format!(
+            "leg duplicates {} ({key}) with different values",
+            place(stamps[first].origin)
+        ),
+    }
+}
