@@ -32,6 +32,14 @@ pub struct RunFiles {
     /// Skip invalid rows, counting them by reason, instead of stopping at the first.
     #[arg(long)]
     pub skip_bad_rows: bool,
+    /// Wait up to SECS for another run using the output directory (default: exit 3 at once).
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    pub wait: u64,
+    /// The data is complete up to T (RFC 3339 with an offset): a period ending by then is
+    /// produced even with no calls; later ones are deferred. Default: the dataset's
+    /// COMPLETE_UNTIL file, else a period waits for a leg at or after its start.
+    #[arg(long, value_name = "T")]
+    pub complete_until: Option<String>,
 }
 
 /// The subcommands.
@@ -285,6 +293,9 @@ pub enum LogsCommand {
         out: PathBuf,
         /// The entry id (see `logs list`).
         id: String,
+        /// Wait up to SECS for another run using the output directory (default: exit 3 at once).
+        #[arg(long, value_name = "SECS", default_value_t = 0)]
+        wait: u64,
     },
 }
 
@@ -324,7 +335,11 @@ impl Cli {
                 count,
             },
             Command::Logs(LogsCommand::List { out }) => Config::LogsList { out },
-            Command::Logs(LogsCommand::Delete { out, id }) => Config::LogsDelete { out, id },
+            Command::Logs(LogsCommand::Delete { out, id, wait }) => Config::LogsDelete {
+                out,
+                id,
+                wait: std::time::Duration::from_secs(wait),
+            },
         })
     }
 }

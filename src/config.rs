@@ -52,6 +52,8 @@ pub enum Config {
         out: PathBuf,
         /// The entry id.
         id: String,
+        /// How long to wait for the output directory's lock.
+        wait: std::time::Duration,
     },
     /// `validate`: read everything, report counts, span and warnings.
     Validate(ValidateConfig),
@@ -152,6 +154,10 @@ pub struct RunConfig {
     pub load: LoadOptions,
     /// Run or backfill.
     pub mode: RunMode,
+    /// How long to wait for the output directory's lock.
+    pub wait: std::time::Duration,
+    /// `--complete-until`: the data is complete up to this instant.
+    pub complete_until: Option<Ts>,
 }
 
 /// `pbx-report query`.
@@ -183,20 +189,26 @@ fn zone(name: &str) -> Result<Tz> {
 }
 
 impl RunConfig {
-    fn new(files: RunFiles, mode: RunMode) -> RunConfig {
-        RunConfig {
+    fn new(files: RunFiles, mode: RunMode) -> Result<RunConfig> {
+        let complete_until = files
+            .complete_until
+            .map(|t| instant("--complete-until", &t))
+            .transpose()?;
+        Ok(RunConfig {
             jobs: files.jobs,
             data: files.data,
             out: files.out,
             load: LoadOptions::for_reports(files.skip_bad_rows),
             mode,
-        }
+            wait: std::time::Duration::from_secs(files.wait),
+            complete_until,
+        })
     }
 
     /// `run`: the jobs due at `--now` (default: the wall clock).
     pub fn from_run(a: RunArgs, wall_clock: Ts) -> Result<RunConfig> {
         let now = now_or("--now", a.now, wall_clock)?;
-        Ok(RunConfig::new(a.files, RunMode::Run { now }))
+        RunConfig::new(a.files, RunMode::Run { now })
     }
 
     /// `backfill`: the fires in `[--from, --to)`.
@@ -208,10 +220,7 @@ impl RunConfig {
             ));
         }
         let only = a.job;
-        Ok(RunConfig::new(
-            a.files,
-            RunMode::Backfill { from, to, only },
-        ))
+        RunConfig::new(a.files, RunMode::Backfill { from, to, only })
     }
 }
 

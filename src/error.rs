@@ -76,6 +76,13 @@ pub enum Error {
         /// The cause.
         source: io::Error,
     },
+    /// The output directory is locked by another run (exit 3).
+    Busy {
+        /// The output directory.
+        out: PathBuf,
+        /// The holder's process id, when it could be read.
+        holder: Option<u32>,
+    },
     /// Some reports of a run failed (each was reported as it failed) (exit 1).
     JobsFailed(usize),
     /// A directory the command needs is missing or cannot be listed (exit 1).
@@ -148,6 +155,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Config { .. } | Error::ConfigList(_) | Error::Layout(_) => 2,
+            Error::Busy { .. } => 3,
             _ => 1,
         }
     }
@@ -206,6 +214,14 @@ impl fmt::Display for Error {
             }
             Error::Write { path, source } => {
                 write!(f, "{}: cannot write: {source}", path.display())
+            }
+            Error::Busy { out, holder } => {
+                write!(f, "{} is in use by another pbx-report run", out.display())?;
+                match holder {
+                    Some(pid) => write!(f, " (pid {pid})"),
+                    None => Ok(()),
+                }?;
+                f.write_str("; wait for it, or give --wait SECS")
             }
             Error::JobsFailed(n) => {
                 write!(

@@ -85,16 +85,23 @@ impl Job {
     /// window (`catch_up = latest`: only the newest; `all`: every one), or only the latest
     /// fire at or before `now` for a job never run. None for an inactive job.
     pub fn due_fires(&self, last: Option<Ts>, now: Ts) -> Vec<Ts> {
-        if !self.active {
-            return Vec::new();
-        }
-        let fires = match last {
-            Some(last) => self.fires_in(last, now),
-            None => self.latest_fire_at_or_before(now).into_iter().collect(),
-        };
+        let fires = self.owed_fires(last, now);
         match self.catch_up {
             CatchUp::All => fires,
             CatchUp::Latest => fires.last().copied().into_iter().collect(),
+        }
+    }
+
+    /// Every fire a `run` at `now` owes before `catch_up` picks among them (a run picks after
+    /// it knows which ones wait for data): those in `(last, now]` inside the window, or only the
+    /// latest fire at or before `now` for a job never run. None for an inactive job.
+    pub fn owed_fires(&self, last: Option<Ts>, now: Ts) -> Vec<Ts> {
+        if !self.active {
+            return Vec::new();
+        }
+        match last {
+            Some(last) => self.fires_in(last, now),
+            None => self.latest_fire_at_or_before(now).into_iter().collect(),
         }
     }
 

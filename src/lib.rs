@@ -14,6 +14,7 @@ pub mod input;
 pub mod jobs;
 pub mod model;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod reports;
 pub mod sample;
@@ -34,7 +35,9 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<(
         Config::JobsValidate { jobs } => commands::jobs::validate(&jobs, out),
         Config::JobsNext { jobs, after, count } => commands::jobs::next(&jobs, after, count, out),
         Config::LogsList { out: dir } => commands::logs::list(&dir, out),
-        Config::LogsDelete { out: dir, id } => commands::logs::delete(&dir, &id, out),
+        Config::LogsDelete { out: dir, id, wait } => {
+            commands::logs::delete(&dir, &id, wait, out, err)
+        }
         Config::Validate(c) => commands::validate::run(&c, out),
         Config::Sample(c) => commands::sample::run(&c, out),
     }

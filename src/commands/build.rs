@@ -15,7 +15,7 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         writeln!(err, "warning: {w}").map_err(Error::stderr)?;
     }
     let prepared = Prepared::load(&c.data, c.load, [c.now])?;
-    let table = compute(&prepared.ctx(c.period, c.now), &c.request)?;
+    let table = compute(&prepared.ctx(c.period, c.now, true), &c.request)?;
     prepared.report_quality(err)?;
     let meta = render::Meta {
         from: c.period.from,

@@ -29,6 +29,10 @@ pub struct Prepared {
     pub facts: Facts,
     /// Agent time as of each "now".
     pub timelines: BTreeMap<Ts, Timeline>,
+    /// The raw agent rows are kept, so timelines can be built as they are needed (`ensure`).
+    lazy: bool,
+    /// For reports that read no agent time.
+    none: Timeline,
 }
 
 impl Prepared {
@@ -49,15 +53,56 @@ impl Prepared {
             ds,
             facts,
             timelines,
+            lazy: false,
+            none: Timeline::default(),
         })
     }
 
-    /// What a report over `period` as of `now` reads (`now` must be one given to `load`).
-    pub fn ctx(&self, period: Period, now: Ts) -> Ctx<'_> {
+    /// Reads `dir` and derives the facts, keeping the raw agent rows so that timelines are built
+    /// a few at a time (`ensure`, `forget`): a catch-up of thousands of fires never holds
+    /// thousands of timelines.
+    pub fn load_lazy(dir: &Path, opts: LoadOptions) -> Result<Self> {
+        let mut ds = input::load(dir, opts)?;
+        let facts = Facts::build(&mut ds);
+        Ok(Prepared {
+            ds,
+            facts,
+            timelines: BTreeMap::new(),
+            lazy: true,
+            none: Timeline::default(),
+        })
+    }
+
+    /// Builds the timelines of these "nows" that are missing (a lazily prepared dataset).
+    pub fn ensure(&mut self, nows: impl IntoIterator<Item = Ts>) {
+        if self.lazy {
+            for now in nows {
+                if !self.timelines.contains_key(&now) {
+                    self.timelines.insert(now, Timeline::build(&self.ds, now));
+                }
+            }
+        }
+    }
+
+    /// Frees the timelines built by `ensure`.
+    pub fn forget(&mut self) {
+        if self.lazy {
+            self.timelines.clear();
+        }
+    }
+
+    /// What a report over `period` as of `now` reads. A report that reads agent time needs the
+    /// timeline of `now` (given to `load`, or built by `ensure`).
+    pub fn ctx(&self, period: Period, now: Ts, agent_time: bool) -> Ctx<'_> {
+        let timeline = if agent_time {
+            &self.timelines[&now]
+        } else {
+            self.timelines.get(&now).unwrap_or(&self.none)
+        };
         Ctx {
             ds: &self.ds,
             facts: &self.facts,
-            timeline: &self.timelines[&now],
+            timeline,
             period,
             now,
         }

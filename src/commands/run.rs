@@ -1,7 +1,8 @@
-//! `pbx-report run` and `backfill` (SPEC §5.4, §6): plan the due fires of every job, read the
-//! dataset once, compute every report from the same facts, and write files and the report log
-//! atomically, in a fixed order.
+//! `pbx-report run` and `backfill` (SPEC §5.4, §6): the owed fires of every job, one read of
+//! the dataset, the fires that wait for data set aside (`plan`), every report computed from the
+//! same facts and committed and logged as soon as it is done, in a fixed order.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 
 use rayon::prelude::*;
@@ -10,57 +11,31 @@ use crate::commands::Prepared;
 use crate::config::{RunConfig, RunMode};
 use crate::error::{Error, Result};
 use crate::jobs::{self, Job};
-use crate::output::{file_url, sweep_temporaries, LogEntry, ReportLog, Staged};
+use crate::output::{file_url, sweep_temporaries, LogEntry, OutLock, ReportLog, Staged};
+use crate::plan::{self, Arrival, Planned};
 use crate::render;
 use crate::reports::{compute, Period, Request};
 use crate::time::{format_rfc3339, Ts};
 
-/// One report to produce: a job at a fire time, over a period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Planned {
-    /// Index into the job list.
-    pub job: usize,
-    /// The fire time ("now" for the report).
-    pub fire: Ts,
-    /// Period start.
-    pub from: Ts,
-    /// Period end.
-    pub to: Ts,
+/// Reports computed at once; each batch is committed and logged before the next is computed,
+/// so memory and temporary space follow the batch, not the run.
+fn batch_size() -> usize {
+    (rayon::current_num_threads() * 2).max(4)
 }
 
-/// Turns fires into planned reports; a fire whose period is empty gives a warning instead.
-fn plan(jobs: &[Job], fires: Vec<(usize, Ts)>, warnings: &mut Vec<String>) -> Result<Vec<Planned>> {
-    let mut out = Vec::new();
-    for (k, fire) in fires {
-        let job = &jobs[k];
-        match job.period_at(fire) {
-            Ok(Some((from, to))) => out.push(Planned {
-                job: k,
-                fire,
-                from,
-                to,
-            }),
-            Ok(None) => warnings.push(format!(
-                "job \"{}\" at {}: the period is empty; no report",
-                job.id,
-                format_rfc3339(fire, job.tz)
-            )),
-            Err(e) => return Err(Error::usage(format!("job \"{}\": {e}", job.id))),
-        }
-    }
-    // A fixed order: by fire time, then job id.
-    out.sort_by(|a, b| {
-        a.fire
-            .cmp(&b.fire)
-            .then_with(|| jobs[a.job].id.cmp(&jobs[b.job].id))
-    });
-    Ok(out)
-}
-
-/// Runs the command.
+/// Runs the command: with the output directory locked, the owed fires of every job, one read
+/// of the dataset, the fires that wait for data set aside, and each report committed and
+/// logged as soon as it is done.
 pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    // The job file is configuration: a bad one stops the run before anything is written.
     let jobs = jobs::load(&c.jobs)?;
+    let _lock = OutLock::acquire(&c.out, c.wait)?;
+    // Leftovers of a killed run: its temporary files, and its journal folded into the log.
+    sweep_temporaries(&c.out);
     let mut log = ReportLog::load(&c.out)?;
+    if log.has_journal() {
+        log.fold()?;
+    }
     let mut warnings: Vec<String> = jobs
         .iter()
         .flat_map(|j| {
@@ -69,24 +44,106 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
                 .map(move |w| format!("job \"{}\": {w}", j.id))
         })
         .collect();
-    let fires: Vec<(usize, Ts)> = match &c.mode {
-        RunMode::Run { now } => jobs
-            .iter()
-            .enumerate()
-            .flat_map(|(k, j)| {
-                j.due_fires(log.last_fire(&j.id), *now)
-                    .into_iter()
-                    .map(move |f| (k, f))
-            })
-            .collect(),
-        RunMode::Backfill { from, to, only } => {
-            for id in only {
-                if !jobs.iter().any(|j| &j.id == id) {
-                    return Err(Error::usage(format!(
-                        "--job {id}: no job with that id in {}",
-                        c.jobs.display()
-                    )));
+    let fires = owed(c, &jobs, &log)?;
+    let owed = plan::periods(&jobs, fires, &mut warnings)?;
+    for w in &warnings {
+        writeln!(err, "warning: {w}").map_err(Error::stderr)?;
+    }
+    if owed.is_empty() {
+        writeln!(out, "nothing due").map_err(Error::stdout)?;
+        return Ok(());
+    }
+    let agent_fires: BTreeSet<Ts> = owed
+        .iter()
+        .filter(|p| jobs[p.job].kind.spec().agent_time)
+        .map(|p| p.fire)
+        .collect();
+    // One read of the dataset for every report of the run. Few "nows": every timeline at
+    // once, the raw agent rows freed; many (a long catch-up): built a batch at a time.
+    let mut prepared = if agent_fires.len() <= batch_size() {
+        Prepared::load(&c.data, c.load, agent_fires.iter().copied())?
+    } else {
+        Prepared::load_lazy(&c.data, c.load)?
+    };
+    prepared.report_quality(err)?;
+    let arrival = Arrival::new(
+        prepared.ds.legs.iter().map(|l| l.started_at).collect(),
+        plan::complete_until(c.complete_until, &c.data)?,
+    );
+    let latest = matches!(c.mode, RunMode::Run { .. });
+    let (produce, deferred) = plan::decide(&jobs, owed, &arrival, latest);
+    for p in &deferred {
+        writeln!(err, "{}", p.deferred_line(&jobs, arrival.complete_until()))
+            .map_err(Error::stderr)?;
+    }
+    let mut failed = 0;
+    for batch in produce.chunks(batch_size()) {
+        prepared.ensure(
+            batch
+                .iter()
+                .filter(|p| jobs[p.job].kind.spec().agent_time)
+                .map(|p| p.fire),
+        );
+        let staged: Vec<Result<(Staged, u64)>> = batch
+            .par_iter()
+            .map(|p| stage(c, &jobs[p.job], p, &prepared))
+            .collect();
+        for (p, result) in batch.iter().zip(staged) {
+            let job = &jobs[p.job];
+            let written = result.and_then(|(staged, rows)| {
+                let entry = LogEntry::new(job, p.fire, (p.from, p.to), staged.sha256.clone(), rows);
+                staged.commit()?;
+                let url = entry.file_url.clone();
+                // A report is in place only while it is logged: one the log could not take is
+                // taken back (the next run produces it again).
+                if let Err(e) = log.append(entry) {
+                    let _ = std::fs::remove_file(c.out.join(&url));
+                    return Err(e);
                 }
+                Ok((url, rows))
+            });
+            match written {
+                Ok((url, rows)) => {
+                    writeln!(out, "wrote {url} ({rows} rows)").map_err(Error::stdout)?;
+                }
+                Err(e) => {
+                    failed += 1;
+                    let when = format_rfc3339(p.fire, job.tz);
+                    writeln!(err, "error: job \"{}\" at {when}: {e}", job.id)
+                        .map_err(Error::stderr)?;
+                }
+            }
+        }
+        prepared.forget();
+    }
+    log.fold()?;
+    if failed > 0 {
+        return Err(Error::JobsFailed(failed));
+    }
+    Ok(())
+}
+
+/// The `(job, fire)` pairs owed: for `run`, each active job's fires since its last logged one
+/// (`catch_up` picks among them once deferral is known); for `backfill`, every fire in range.
+fn owed(c: &RunConfig, jobs: &[Job], log: &ReportLog) -> Result<Vec<(usize, Ts)>> {
+    Ok(match &c.mode {
+        RunMode::Run { now } => {
+            let last = log.last_fires();
+            jobs.iter()
+                .enumerate()
+                .flat_map(|(k, j)| {
+                    j.owed_fires(last.get(j.id.as_str()).copied(), *now)
+                        .into_iter()
+                        .map(move |f| (k, f))
+                })
+                .collect()
+        }
+        RunMode::Backfill { from, to, only } => {
+            if let Some(id) = only.iter().find(|id| !jobs.iter().any(|j| &j.id == *id)) {
+                return Err(Error::usage(format!(
+                    "--job {id}: no job with that id in {}",
+                    c.jobs.display()
+                )));
             }
             jobs.iter()
                 .enumerate()
@@ -98,75 +155,33 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
                 })
                 .collect()
         }
+    })
+}
+
+/// Computes one report and writes it under a temporary name beside its place.
+fn stage(c: &RunConfig, job: &Job, p: &Planned, prepared: &Prepared) -> Result<(Staged, u64)> {
+    let period = Period {
+        from: p.from,
+        to: p.to,
+        tz: job.tz,
     };
-    let planned = plan(&jobs, fires, &mut warnings)?;
-    for w in &warnings {
-        writeln!(err, "warning: {w}").map_err(Error::stderr)?;
-    }
-    if planned.is_empty() {
-        writeln!(out, "nothing due").map_err(Error::stdout)?;
-        return Ok(());
-    }
-    // One read of the dataset for every report of the run.
-    let prepared = Prepared::load(&c.data, c.load, planned.iter().map(|p| p.fire))?;
-    prepared.report_quality(err)?;
-    // Leftovers of a killed run go first: the staging below makes new temporary files.
-    sweep_temporaries(&c.out);
-    // Every report computed and streamed to its staged file in parallel; committed in order.
-    let staged: Vec<Result<(Staged, u64)>> = planned
-        .par_iter()
-        .map(|p| {
-            let job = &jobs[p.job];
-            let period = Period {
-                from: p.from,
-                to: p.to,
-                tz: job.tz,
-            };
-            let ctx = prepared.ctx(period, p.fire);
-            let req = Request {
-                kind: job.kind,
-                params: job.params.clone(),
-                criteria: None,
-            };
-            let table = compute(&ctx, &req)?;
-            let meta = render::Meta {
-                from: p.from,
-                to: p.to,
-                tz: job.tz,
-                schedule_name: Some(&job.schedule_name),
-                generated: p.fire,
-                params: &job.params,
-                quality: &prepared.ds.quality,
-            };
-            Staged::write(&c.out.join(file_url(job, p.from, p.to)), |w| {
-                render::write(table, job.format, &meta, w)
-            })
-        })
-        .collect();
-    let mut failed = 0;
-    for (p, result) in planned.iter().zip(staged) {
-        let job = &jobs[p.job];
-        let when = format_rfc3339(p.fire, job.tz);
-        let written = result.and_then(|(staged, rows)| {
-            let entry = LogEntry::new(job, p.fire, (p.from, p.to), staged.sha256.clone(), rows);
-            staged.commit()?;
-            let url = entry.file_url.clone();
-            log.upsert(entry);
-            log.save()?;
-            Ok((url, rows))
-        });
-        match written {
-            Ok((url, rows)) => {
-                writeln!(out, "wrote {url} ({rows} rows)").map_err(Error::stdout)?;
-            }
-            Err(e) => {
-                failed += 1;
-                writeln!(err, "error: job \"{}\" at {when}: {e}", job.id).map_err(Error::stderr)?;
-            }
-        }
-    }
-    if failed > 0 {
-        return Err(Error::JobsFailed(failed));
-    }
-    Ok(())
+    let ctx = prepared.ctx(period, p.fire, job.kind.spec().agent_time);
+    let req = Request {
+        kind: job.kind,
+        params: job.params.clone(),
+        criteria: None,
+    };
+    let table = compute(&ctx, &req)?;
+    let meta = render::Meta {
+        from: p.from,
+        to: p.to,
+        tz: job.tz,
+        schedule_name: Some(&job.schedule_name),
+        generated: p.fire,
+        params: &job.params,
+        quality: &prepared.ds.quality,
+    };
+    Staged::write(&c.out.join(file_url(job, p.from, p.to)), |w| {
+        render::write(table, job.format, &meta, w)
+    })
 }

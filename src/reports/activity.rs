@@ -26,6 +26,7 @@ pub(crate) const DETAILS_ACTIVITY: ReportSpec = ReportSpec {
     tables: &[TableName::AgentSessions, TableName::AgentStates],
     params: &["agents"],
     ignored: &["channel_type", "queue"],
+    agent_time: true,
     csv_guard: true,
     compute: |ctx, req| details_activity(ctx, &req.params),
     notes: |_| {

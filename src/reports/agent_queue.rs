@@ -23,6 +23,7 @@ pub(crate) const AGENT_QUEUE_REPORT: ReportSpec = ReportSpec {
     tables: &[],
     params: QUEUE_PARAMS,
     ignored: spec::PBX_ONLY,
+    agent_time: true,
     csv_guard: true,
     compute: |ctx, req| agent_queue_report(ctx, &req.params),
     notes: |p| {

@@ -276,6 +276,7 @@ pub(crate) const SUMMARY_ACTIVITY: ReportSpec = ReportSpec {
     tables: &[TableName::AgentSessions, TableName::AgentStates],
     params: &["agents", "queue"],
     ignored: spec::PBX_ONLY,
+    agent_time: true,
     csv_guard: true,
     compute: |ctx, req| summary_activity(ctx, &req.params),
     notes: |_| {
@@ -309,6 +310,7 @@ pub(crate) const NOT_READY_CODE: ReportSpec = ReportSpec {
     tables: &[TableName::AgentSessions, TableName::AgentStates],
     params: &["agents", "reason_code"],
     ignored: &["channel_type", "queue"],
+    agent_time: true,
     csv_guard: true,
     compute: |ctx, req| not_ready_code(ctx, &req.params),
     notes: |_| {

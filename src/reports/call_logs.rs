@@ -24,6 +24,7 @@ pub(crate) const CALL_LOGS: ReportSpec = ReportSpec {
     tables: &[],
     params: &["status", "direction", "caller", "callee"],
     ignored: spec::PBX_ONLY,
+    agent_time: false,
     csv_guard: true,
     compute: |ctx, req| call_logs(ctx, &req.params),
     notes: |_| {

@@ -309,6 +309,7 @@ pub(crate) const USER_STATISTICS: ReportSpec = ReportSpec {
     tables: &[],
     params: &["extensions", "status", "direction"],
     ignored: spec::PBX_ONLY,
+    agent_time: false,
     csv_guard: true,
     compute: |ctx, req| user_statistics(ctx, &req.params),
     notes: |_| {
@@ -342,6 +343,7 @@ pub(crate) const DAILY_STATISTICS: ReportSpec = ReportSpec {
     tables: &[],
     params: &["status", "direction", "granularity"],
     ignored: spec::PBX_ONLY,
+    agent_time: false,
     csv_guard: true,
     compute: |ctx, req| daily_statistics(ctx, &req.params),
     notes: |_| {

@@ -293,6 +293,7 @@ pub(crate) const QUEUE_SUMMARY: ReportSpec = ReportSpec {
     tables: &[],
     params: QUEUE_PARAMS,
     ignored: spec::PBX_ONLY,
+    agent_time: true,
     csv_guard: true,
     compute: |ctx, req| queue_summary(ctx, &req.params),
     notes: |p| {
@@ -327,6 +328,7 @@ pub(crate) const CALLBACK_SUMMARY: ReportSpec = ReportSpec {
     tables: &[],
     params: QUEUE_PARAMS,
     ignored: spec::PBX_ONLY,
+    agent_time: true,
     csv_guard: true,
     compute: |ctx, req| callback_summary(ctx, &req.params),
     notes: |p| {

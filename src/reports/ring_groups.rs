@@ -101,6 +101,7 @@ pub(crate) const PERFORMANCE: ReportSpec = ReportSpec {
     tables: &[],
     params: &["ring_groups"],
     ignored: spec::PBX_ONLY,
+    agent_time: false,
     csv_guard: true,
     compute: |ctx, req| performance(ctx, &req.params),
     notes: |_| {

@@ -26,6 +26,7 @@ pub(crate) const SESSION_RAW: ReportSpec = ReportSpec {
     tables: &[TableName::AgentSessions],
     params: &["agents", "agent_group_ids", "agent_teams"],
     ignored: spec::PBX_ONLY,
+    agent_time: true,
     csv_guard: false,
     compute: |ctx, req| report(ctx, &req.params, req.criteria.as_ref()),
     notes: |_| {

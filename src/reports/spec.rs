@@ -23,6 +23,9 @@ pub struct ReportSpec {
     pub params: &'static [&'static str],
     /// Parameters of the PBX's job export that it accepts and ignores with a warning.
     pub ignored: &'static [&'static str],
+    /// Whether it reads agent time (state intervals, wrap-up) and so a timeline as of its fire
+    /// time; the others are computed without one.
+    pub agent_time: bool,
     /// Whether the CSV formula guard applies (SPEC §4; parameter `csv_formula_guard`): every
     /// type but AGENT_SESSION_REPORT_RAW, which stays byte for byte RingCentral's.
     pub csv_guard: bool,

@@ -8,8 +8,9 @@ use std::time::Duration;
 use crate::build::SAMPLE;
 use crate::harness::Env;
 
-/// Every regular file under `dir`, relative path → bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+/// Every regular file under `dir`, relative path → bytes; the lock file (which holds the last
+/// holder's process id) is left out.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -17,7 +18,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else {
+            } else if e.file_name() != ".lock" {
                 out.insert(
                     p.strip_prefix(dir).unwrap().display().to_string(),
                     std::fs::read(&p).unwrap(),
@@ -148,7 +149,25 @@ cron_expr = "1 0 * * *"
 active = false
 "#,
     );
+    // "over" reports a day before the sample's data: waiting for it (deferred) unless the data
+    // is declared complete.
     let out = run(&env, "jobs.toml", "2025-11-04T09:00:00-05:00");
+    out.assert_success();
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("deferred: over 2025-09-29T00:00:00+00:00..2025-09-30T00:00:00+00:00: no data at or after the period's start"), "{}", out.stderr);
+    let out = env.run(&[
+        "run",
+        "--jobs",
+        "jobs.toml",
+        "--data",
+        SAMPLE,
+        "--out",
+        "out",
+        "--now",
+        "2025-11-04T09:00:00-05:00",
+        "--complete-until",
+        "2025-11-04T00:00:00Z",
+    ]);
     out.assert_success();
     let written: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
@@ -396,9 +415,15 @@ fn the_sample_jobs_in_toml_and_json_agree_and_ignore_threads() {
     assert_eq!((a.code, b.code), (0, 0), "{}{}", a.stderr, b.stderr);
     assert_eq!(
         a.stdout.lines().count(),
-        15,
+        14,
         "every report type is scheduled: {}",
         a.stdout
+    );
+    // The four-hourly job's period after the data's end waits for the data.
+    assert!(
+        a.stderr.contains("deferred: queues-every-4h 2025-11-05T00:00:00-05:00..2025-11-05T04:00:00-05:00: no data at or after the period's start"),
+        "{}",
+        a.stderr
     );
     assert_eq!(files(&env.path().join("a")), files(&env.path().join("b")));
     let validate = env.run(&["jobs", "validate", "--jobs", toml]);

@@ -409,3 +409,324 @@ fn run_bounded(env: &Env, args: &[&str]) -> Output {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+fn run_args<'a>(jobs: &'a str, out: &'a str, now: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "run", "--jobs", jobs, "--data", "data", "--out", out, "--now", now,
+    ];
+    args.extend(extra);
+    args
+}
+
+const QUEUES_DAILY: &str = "[[job]]\nid = \"q\"\ntype = \"QUEUESUMMARY\"\ncron_expr = \"1 0 * * *\"\ntime_zone = \"America/New_York\"\ncatch_up = \"all\"\n";
+
+/// The last day not exported yet, an empty `cdr/`, a clock ahead of the data: the fire is
+/// deferred (listed, not logged, exit 0) and produced by a later run once its data is there.
+#[test]
+fn a_period_without_its_data_waits_for_it() {
+    let env = Env::new();
+    sample_copy(&env);
+    env.write("jobs.toml", QUEUES_DAILY);
+    let day4 = env.path().join("data/cdr/2025-11-04.csv.gz");
+    let held = env.path().join("held.csv.gz");
+    std::fs::rename(&day4, &held).unwrap();
+    // The 3rd has its data; the next morning the 4th is due, but its export has not come.
+    env.run(&run_args(
+        "jobs.toml",
+        "out",
+        "2025-11-04T06:00:00-05:00",
+        &[],
+    ))
+    .assert_success();
+    let now = "2025-11-05T06:00:00-05:00";
+    let first = env.run(&run_args("jobs.toml", "out", now, &[]));
+    first.assert_success();
+    assert_eq!(first.stdout, "");
+    assert!(first.stderr.contains("deferred: q 2025-11-04T00:00:00-05:00..2025-11-05T00:00:00-05:00: no data at or after the period's start"), "{}", first.stderr);
+    // Nothing changes until the export arrives; then the 4th is produced, once.
+    let again = env.run(&run_args("jobs.toml", "out", now, &[]));
+    assert_eq!(again.stdout, "");
+    std::fs::rename(&held, &day4).unwrap();
+    let later = env.run(&run_args("jobs.toml", "out", now, &[]));
+    later.assert_success();
+    assert_eq!(
+        later.stdout,
+        "wrote q/QUEUESUMMARY_20251104T0000-0500_20251105T0000-0500.csv (4 rows)\n"
+    );
+    assert!(!later.stderr.contains("deferred"));
+    // A clock years ahead of the data: deferred, never logged as done.
+    let ahead = env.run(&run_args(
+        "jobs.toml",
+        "out",
+        "2035-01-01T06:00:00-05:00",
+        &[],
+    ));
+    ahead.assert_success();
+    assert!(
+        ahead
+            .stderr
+            .contains("deferred: q 2034-12-31T00:00:00-05:00"),
+        "{}",
+        ahead.stderr
+    );
+    let log = std::fs::read_to_string(env.path().join("out/report_log.json")).unwrap();
+    assert!(!log.contains("2034-12-31"));
+}
+
+#[test]
+fn an_empty_cdr_directory_defers_and_complete_until_produces_empty_days() {
+    let env = Env::new();
+    env.write("data/cdr/readme.txt", "exports land here\n");
+    env.write("data/queues.csv", "number,name\n8000,Sales\n");
+    env.write(
+        "jobs.toml",
+        QUEUES_DAILY.replace("catch_up = \"all\"\n", ""),
+    );
+    let now = "2025-11-05T06:00:00-05:00";
+    let out = env.run(&run_args("jobs.toml", "out", now, &[]));
+    // No cdr table at all is an error; an empty table directory is data not there yet.
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    if out.code == 0 {
+        assert!(out.stderr.contains("deferred: q "), "{}", out.stderr);
+    }
+    // Declared complete: the day is produced though it holds no call.
+    env.write("data/cdr/2025-11-01.csv", crate::harness::CDR);
+    let out = env.run(&run_args(
+        "jobs.toml",
+        "out",
+        now,
+        &["--complete-until", "2025-11-05T00:00:00-05:00"],
+    ));
+    out.assert_success();
+    assert_eq!(
+        out.stdout,
+        "wrote q/QUEUESUMMARY_20251104T0000-0500_20251105T0000-0500.csv (2 rows)\n"
+    );
+    // The dataset's COMPLETE_UNTIL file says the same.
+    let env2 = Env::new();
+    env2.write("data/cdr/2025-11-01.csv", crate::harness::CDR);
+    env2.write("data/COMPLETE_UNTIL", "2025-11-05T00:00:00-05:00\n");
+    env2.write(
+        "jobs.toml",
+        QUEUES_DAILY.replace("catch_up = \"all\"\n", ""),
+    );
+    let out = env2.run(&run_args("jobs.toml", "out", now, &[]));
+    out.assert_success();
+    assert_eq!(
+        out.stdout,
+        "wrote q/QUEUESUMMARY_20251104T0000-0500_20251105T0000-0500.csv (1 rows)\n"
+    );
+}
+
+/// A second run on the same output directory exits 3 at once; with `--wait` it runs after the
+/// first and produces nothing new; two job files run one after the other share one log.
+#[test]
+fn one_run_at_a_time() {
+    let env = Env::new();
+    sample_copy(&env);
+    env.write("jobs.toml", QUEUES_DAILY);
+    env.write(
+        "more.toml",
+        QUEUES_DAILY.replace("id = \"q\"", "id = \"other\""),
+    );
+    std::fs::create_dir_all(env.path().join("out")).unwrap();
+    // Hold the lock as flock(1) would.
+    let lock = std::fs::File::create(env.path().join("out/.lock")).unwrap();
+    lock.lock().unwrap();
+    let now = "2025-11-05T06:00:00-05:00";
+    let start = std::time::Instant::now();
+    let busy = env.run(&run_args("jobs.toml", "out", now, &[]));
+    assert_eq!(busy.code, 3, "{}", busy.stderr);
+    assert!(
+        busy.stderr
+            .starts_with("error: out is in use by another pbx-report run"),
+        "{}",
+        busy.stderr
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "at once"
+    );
+    assert!(
+        !env.path().join("out/report_log.json").exists(),
+        "nothing read or written"
+    );
+    // Released while a waiting run waits: it goes on.
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        drop(lock);
+    });
+    let waited = env.run(&run_args("jobs.toml", "out", now, &["--wait", "30"]));
+    releaser.join().unwrap();
+    waited.assert_success();
+    assert_eq!(waited.stdout.lines().count(), 1, "{}", waited.stdout);
+    let again = env.run(&run_args("jobs.toml", "out", now, &["--wait", "30"]));
+    assert_eq!(again.stdout, "nothing due\n");
+    let other = env.run(&run_args("more.toml", "out", now, &[]));
+    other.assert_success();
+    let log = std::fs::read_to_string(env.path().join("out/report_log.json")).unwrap();
+    assert_eq!(log.matches("\"report_id\": \"q\"").count(), 1, "{log}");
+    assert_eq!(log.matches("\"report_id\": \"other\"").count(), 1, "{log}");
+}
+
+/// Two runs started together on one output directory: one runs, the other exits 3 or waits;
+/// either way the log ends with every report once.
+#[test]
+fn concurrent_runs_never_lose_a_report() {
+    let env = Env::new();
+    sample_copy(&env);
+    env.write("a.toml", QUEUES_DAILY);
+    env.write("b.toml", QUEUES_DAILY.replace("id = \"q\"", "id = \"r\""));
+    let now = "2025-11-05T06:00:00-05:00";
+    let spawn = |jobs: &str| {
+        env.command(&run_args(jobs, "out", now, &["--wait", "60"]))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let (mut a, mut b) = (spawn("a.toml"), spawn("b.toml"));
+    assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+    let log = std::fs::read_to_string(env.path().join("out/report_log.json")).unwrap();
+    assert_eq!(log.matches("\"id\":").count(), 2, "{log}");
+    let leftovers: Vec<_> = std::fs::read_dir(env.path().join("out/q"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+/// A log whose `file_url` points outside OUT: `logs delete` removes the entry, never the
+/// target.
+#[test]
+fn logs_delete_stays_inside_the_output_directory() {
+    let env = Env::new();
+    sample_copy(&env);
+    env.write(
+        "jobs.toml",
+        QUEUES_DAILY.replace("catch_up = \"all\"\n", ""),
+    );
+    env.run(&run_args(
+        "jobs.toml",
+        "out",
+        "2025-11-05T06:00:00-05:00",
+        &[],
+    ))
+    .assert_success();
+    let victim = env.write("victim.txt", "keep me");
+    let log_path = env.path().join("out/report_log.json");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let url = log
+        .split("\"file_url\": \"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    std::fs::write(&log_path, log.replace(&url, "../victim.txt")).unwrap();
+    let id = log
+        .split("\"id\": \"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let out = env.run(&["logs", "delete", "--out", "out", &id]);
+    out.assert_success();
+    assert!(out.stderr.contains("points outside out"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(!std::fs::read_to_string(&log_path).unwrap().contains(&id));
+}
+
+/// A read-only output directory: the message carries the operating system's reason.
+#[test]
+fn a_write_failure_says_why() {
+    let env = Env::new();
+    sample_copy(&env);
+    env.write("jobs.toml", QUEUES_DAILY);
+    // A file where the job's folder should be: creating the folder fails with a reason.
+    env.write("out/q", "not a folder");
+    let out = env.run(&run_args(
+        "jobs.toml",
+        "out",
+        "2025-11-05T06:00:00-05:00",
+        &[],
+    ));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "out/q/QUEUESUMMARY_20251104T0000-0500_20251105T0000-0500.csv: cannot write: "
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("(os error 20)") || out.stderr.contains("(os error 17)"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A full disk part-way through: every logged report exists with its hash, and no report is
+/// in place without being logged. Needs a small tmpfs (root only); skipped otherwise.
+#[test]
+fn a_full_disk_leaves_only_logged_reports() {
+    let env = Env::new();
+    sample_copy(&env);
+    env.write("jobs.toml", "[[job]]\nid = \"logs\"\ntype = \"CALLLOGS\"\ncron_expr = \"1 0 * * *\"\ntime_zone = \"America/New_York\"\ncatch_up = \"all\"\n");
+    let out_dir = env.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=300k", "tmpfs"])
+        .arg(&out_dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: mounting a small tmpfs needs root");
+        return;
+    }
+    let out = env.run(&[
+        "backfill",
+        "--jobs",
+        "jobs.toml",
+        "--data",
+        "data",
+        "--out",
+        "out",
+        "--from",
+        "2025-11-01T00:00:00-04:00",
+        "--to",
+        "2025-11-05T06:00:00-05:00",
+    ]);
+    let log = std::fs::read(out_dir.join("report_log.json")).ok();
+    let mut files: Vec<String> = std::fs::read_dir(out_dir.join("logs"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let _ = std::process::Command::new("umount").arg(&out_dir).status();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("No space left on device (os error 28)"),
+        "{}",
+        out.stderr
+    );
+    let logged: Vec<serde_json::Value> = log
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .unwrap_or_default();
+    let names: Vec<String> = logged
+        .iter()
+        .map(|e| e["report_name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        files, names,
+        "the files in place are exactly the logged ones"
+    );
+    assert!(!names.is_empty(), "some reports fitted");
+}
