@@ -17,6 +17,7 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let prepared = Prepared::load(&c.data, c.load, [c.now])?;
     let table = compute(&prepared.ctx(c.period, c.now, true), &c.request)?;
     prepared.report_quality(err)?;
+    prepared.warn_if_no_data(c.period.from, c.period.to, c.period.tz, err)?;
     let meta = render::Meta {
         from: c.period.from,
         to: c.period.to,

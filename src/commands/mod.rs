@@ -108,6 +108,29 @@ impl Prepared {
         }
     }
 
+    /// Warns when no leg starts in `[from, to + 24 h)`: the data may not have arrived (SPEC
+    /// §5.4). `build` and `query` compute anyway; a `run` defers such a fire instead.
+    pub fn warn_if_no_data(
+        &self,
+        from: Ts,
+        to: Ts,
+        tz: chrono_tz::Tz,
+        err: &mut dyn Write,
+    ) -> Result<()> {
+        let arrived =
+            crate::plan::Arrival::new(self.ds.legs.iter().map(|l| l.started_at).collect(), None);
+        if arrived.defers(from, to) {
+            writeln!(
+                err,
+                "warning: no call starts at or after {} in the data: the period's export may \
+                 not have arrived yet",
+                crate::time::format_rfc3339(from, tz)
+            )
+            .map_err(Error::stderr)?;
+        }
+        Ok(())
+    }
+
     /// Prints skipped rows and warnings on stderr, one line per kind.
     pub fn report_quality(&self, err: &mut dyn Write) -> Result<()> {
         let q = &self.ds.quality;

@@ -13,6 +13,9 @@ pub fn run(c: &QueryConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let prepared = Prepared::load(&c.data, c.load, [c.query.now])?;
     let value = dataflow::answer(&prepared, &c.query)?;
     prepared.report_quality(err)?;
+    if let Some((from, to)) = dataflow::period(&c.query) {
+        prepared.warn_if_no_data(from, to, chrono_tz::Tz::UTC, err)?;
+    }
     let mut bytes = if c.pretty {
         serde_json::to_vec_pretty(&value).expect("JSON values serialise")
     } else {

@@ -244,6 +244,11 @@ pub fn answer(p: &crate::commands::Prepared, q: &Query) -> Result<Value> {
     }
 }
 
+/// The period a request asks about, where it names one (`start_time`, `end_time`).
+pub fn period(q: &Query) -> Option<(Ts, Ts)> {
+    span(&q.body, None, None).ok().map(|s| (s.from, s.to))
+}
+
 /// Checks a request before any data is read: every field the operation reads.
 pub fn check(q: &Query) -> Result<()> {
     match q.op {

@@ -354,6 +354,17 @@ fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Datas
     Ok(ds)
 }
 
+/// Are two rows equal in every field but where they were read?
+fn same_but_origin<T: Clone + PartialEq>(
+    a: &T,
+    b: &T,
+    origin: impl Fn(&mut T) -> &mut Origin,
+) -> bool {
+    let mut b = b.clone();
+    *origin(&mut b) = *origin(&mut a.clone());
+    *a == b
+}
+
 fn row_error(ds: &Dataset, origin: Origin, e: FieldError) -> Error {
     Error::Row {
         path: ds.files[origin.file as usize].clone(),
@@ -413,9 +424,19 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
     let mut index: HashMap<Sym, u32> =
         HashMap::with_capacity_and_hasher(sessions.len(), Default::default());
     let mut kept = Vec::with_capacity(sessions.len());
+    let mut repeated = 0;
     for s in sessions.drain(..) {
         if let Some(&first) = index.get(&s.id) {
             let first: &AgentSession = &kept[first as usize];
+            // The same row sent twice is counted once (SPEC §2.4).
+            if (AgentSession {
+                origin: first.origin,
+                ..s.clone()
+            }) == *first
+            {
+                repeated += 1;
+                continue;
+            }
             let e = FieldError::new(
                 "login_session_id",
                 "duplicate",
@@ -437,6 +458,8 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
         kept.push(s);
     }
     let sessions = kept;
+    ds.quality
+        .warn_n("agent_sessions: duplicate row (kept once)", repeated);
 
     if let Some(mut states) = ds.agent_states.take() {
         attach(&mut states, "agent_states", &index, &mut ds.quality, |r| {
@@ -448,10 +471,17 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
         // Overlapping rows are dropped (or stop the read) in place: the kept rows move down
         // over them, so the table is never held twice.
         let mut kept = 0;
+        let mut repeated = 0;
         // The latest explicit end among the kept intervals of the current session.
         let mut reach: Option<(u32, i64, Origin)> = None;
         for i in 0..states.len() {
             let r = &states[i];
+            // A row equal to the one before it (same start, read earlier) is a copy, not an
+            // overlap.
+            if kept > 0 && same_but_origin(&states[kept - 1], r, |x| &mut x.origin) {
+                repeated += 1;
+                continue;
+            }
             if let Some((sess, end, prev)) = reach {
                 if sess == r.session && r.start_at < end {
                     let e = FieldError::new(
@@ -482,6 +512,8 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
             kept += 1;
         }
         states.truncate(kept);
+        ds.quality
+            .warn_n("agent_states: duplicate row (kept once)", repeated);
         ds.agent_states = Some(states);
     }
 
@@ -490,6 +522,12 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
             (&r.login_session, &mut r.session)
         });
         segs.sort_unstable_by_key(|r| (r.session, r.start_at, r.origin));
+        let before = segs.len();
+        segs.dedup_by(|later, earlier| same_but_origin(earlier, later, |x| &mut x.origin));
+        ds.quality.warn_n(
+            "offhook: duplicate row (kept once)",
+            (before - segs.len()) as u64,
+        );
         ds.offhook = Some(segs);
     }
     ds.agent_sessions = Some(sessions);

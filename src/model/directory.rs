@@ -22,35 +22,35 @@ pub struct Directory {
 }
 
 impl Directory {
-    /// Builds the lookups; the first row of a number wins (later duplicates are warned about).
+    /// Builds the lookups; a later row of a number wins over an earlier one (warned about).
     pub fn build(ds: &mut Dataset, queue: &Entries, groups: &Entries) -> Directory {
         let mut d = Directory::default();
         let mut duplicates: Vec<(&str, u64)> = Vec::new();
         if let Some(agents) = &ds.agents {
-            let n = first_wins(&mut d.agents, agents.iter().map(|a| a.id));
-            duplicates.push(("agents: duplicate agent_id (the first row is used)", n));
+            let n = last_wins(&mut d.agents, agents.iter().map(|a| a.id));
+            duplicates.push(("agents: duplicate agent_id (the last row is used)", n));
         }
         if let Some(queues) = &ds.queues {
-            let n = first_wins(&mut d.queues, queues.iter().map(|q| q.number));
-            duplicates.push(("queues: duplicate number (the first row is used)", n));
+            let n = last_wins(&mut d.queues, queues.iter().map(|q| q.number));
+            duplicates.push(("queues: duplicate number (the last row is used)", n));
             for q in queues {
-                d.queue_names.entry(q.number).or_insert(q.name);
+                d.queue_names.insert(q.number, q.name);
             }
         }
         if let Some(groups) = &ds.ring_groups {
             let mut idx = HashMap::default();
-            let n = first_wins(&mut idx, groups.iter().map(|g| g.number));
-            duplicates.push(("ring_groups: duplicate number (the first row is used)", n));
+            let n = last_wins(&mut idx, groups.iter().map(|g| g.number));
+            duplicates.push(("ring_groups: duplicate number (the last row is used)", n));
             for g in groups {
-                d.group_names.entry(g.number).or_insert(g.name);
+                d.group_names.insert(g.number, g.name);
             }
         }
         if let Some(codes) = &ds.not_ready_codes {
             let mut idx = HashMap::default();
-            let n = first_wins(&mut idx, codes.iter().map(|c| c.code));
-            duplicates.push(("not_ready_codes: duplicate code (the first row is used)", n));
+            let n = last_wins(&mut idx, codes.iter().map(|c| c.code));
+            duplicates.push(("not_ready_codes: duplicate code (the last row is used)", n));
             for c in codes {
-                d.codes.entry(c.code).or_insert((c.label, c.category));
+                d.codes.insert(c.code, (c.label, c.category));
             }
         }
         for (kind, n) in duplicates {
@@ -141,15 +141,12 @@ impl Directory {
 }
 
 /// Fills `index` with the first position of each key; returns how many keys repeated.
-fn first_wins(index: &mut HashMap<Sym, usize>, keys: impl Iterator<Item = Sym>) -> u64 {
+/// Indexes rows by key, a later row of a key replacing an earlier one (SPEC §2.4: a dimension
+/// table re-sent with corrections); returns how many were replaced.
+fn last_wins(index: &mut HashMap<Sym, usize>, keys: impl Iterator<Item = Sym>) -> u64 {
     let mut dup = 0;
     for (i, k) in keys.enumerate() {
-        match index.entry(k) {
-            std::collections::hash_map::Entry::Occupied(_) => dup += 1,
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(i);
-            }
-        }
+        dup += u64::from(index.insert(k, i).is_some());
     }
     dup
 }

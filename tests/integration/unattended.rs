@@ -730,3 +730,192 @@ fn a_full_disk_leaves_only_logged_reports() {
     );
     assert!(!names.is_empty(), "some reports fitted");
 }
+
+/// `kill -9` during a long catch-up (a per-minute job owed a day of fires): the next run leaves
+/// exactly the files and log one uninterrupted run leaves.
+#[test]
+fn a_catch_up_killed_part_way_is_completed_by_the_next_run() {
+    let env = Env::new();
+    sample_copy(&env);
+    env.write(
+        "jobs.toml",
+        "[[job]]\nid = \"minute\"\ntype = \"QUEUESUMMARY\"\ncron_expr = \"* * * * *\"\ntime_zone = \"America/New_York\"\ncatch_up = \"all\"\n[job.params]\ntime_range = \"SINCE_LAST_RUN\"\n",
+    );
+    let args = |out: &'static str| -> Vec<&'static str> {
+        vec![
+            "backfill",
+            "--jobs",
+            "jobs.toml",
+            "--data",
+            "data",
+            "--out",
+            out,
+            "--from",
+            "2025-11-03T08:00:00-05:00",
+            "--to",
+            "2025-11-03T12:00:00-05:00",
+        ]
+    };
+    env.run(&args("clean")).assert_success();
+    for delay in [150, 600] {
+        let out = format!("killed{delay}");
+        let out: &'static str = Box::leak(out.into_boxed_str());
+        let mut child = env
+            .command(&args(out))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        env.run(&args(out)).assert_success();
+        assert_eq!(
+            crate::run::files(&env.path().join(out)),
+            crate::run::files(&env.path().join("clean")),
+            "killed after {delay} ms"
+        );
+    }
+}
+
+/// `build` and `query` never defer; they warn when the period's data has not come.
+#[test]
+fn build_and_query_warn_about_a_period_without_data() {
+    let env = Env::new();
+    let out = env.run(&[
+        "build",
+        "--type",
+        "QUEUESUMMARY",
+        "--data",
+        SAMPLE,
+        "--from",
+        "2025-11-10T00:00:00Z",
+        "--to",
+        "2025-11-11T00:00:00Z",
+    ]);
+    out.assert_success();
+    assert!(
+        out.stderr
+            .contains("warning: no call starts at or after 2025-11-10T00:00:00+00:00 in the data"),
+        "{}",
+        out.stderr
+    );
+    env.write("b.json", r#"{"queues": [{"number": "8000"}], "start_time": "2025-11-10T00:00:00Z", "end_time": "2025-11-11T00:00:00Z"}"#);
+    let q = env.run(&[
+        "query",
+        "getQueueKpiSummary",
+        "--data",
+        SAMPLE,
+        "--body",
+        "b.json",
+        "--now",
+        "2025-11-12T00:00:00Z",
+    ]);
+    q.assert_success();
+    assert!(
+        q.stderr.contains("warning: no call starts at or after"),
+        "{}",
+        q.stderr
+    );
+    let day = env.run(&[
+        "build",
+        "--type",
+        "QUEUESUMMARY",
+        "--data",
+        SAMPLE,
+        DAY[0],
+        DAY[1],
+        DAY[2],
+        DAY[3],
+    ]);
+    assert!(!day.stderr.contains("no call starts"), "{}", day.stderr);
+}
+
+/// Agent rows sent twice are counted once; a dimension row sent again with a correction wins.
+#[test]
+fn repeated_agent_rows_count_once_and_a_later_dimension_row_wins() {
+    let env = Env::new();
+    env.write("data/cdr.csv", crate::harness::CDR);
+    let sessions = "login_session_id,agent_id,login_at,logout_at\nL1,1001,1759017600,1759024800\n";
+    let states = "login_session_id,state,reason_code,start_at,end_at\nL1,READY,,1759017600,1759019400\nL1,NOT_READY,LUNCH,1759019400,1759021200\n";
+    let offhook = "login_session_id,start_at,end_at\nL1,1759017600,1759018000\n";
+    let args = [
+        "build",
+        "--type",
+        "AGENTSUMMARYACTIVITY",
+        "--data",
+        "data",
+        "--from",
+        "2025-09-28T00:00:00Z",
+        "--to",
+        "2025-09-29T00:00:00Z",
+        "--now",
+        "2025-09-29T00:00:00Z",
+    ];
+    env.write("data/agent_sessions.csv", sessions);
+    env.write("data/agent_states.csv", states);
+    env.write("data/offhook.csv", offhook);
+    let once = env.run(&args);
+    once.assert_success();
+    let twice = |text: &str| {
+        format!(
+            "{text}{}",
+            text.lines()
+                .skip(1)
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+        )
+    };
+    env.write("data/agent_sessions.csv", twice(sessions));
+    env.write("data/agent_states.csv", twice(states));
+    env.write("data/offhook.csv", twice(offhook));
+    let out = env.run(&args);
+    out.assert_success();
+    assert_eq!(out.stdout, once.stdout);
+    for table in ["agent_sessions", "agent_states", "offhook"] {
+        assert!(
+            out.stderr
+                .contains(&format!("warning: {table}: duplicate row (kept once)")),
+            "{table}: {}",
+            out.stderr
+        );
+    }
+    // A session id repeated with other values is still an error naming both places.
+    env.write(
+        "data/agent_sessions.csv",
+        format!("{sessions}L1,1002,1759017600,1759024800\n"),
+    );
+    let out = env.run(&args);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("duplicates the session read at data/agent_sessions.csv:2"),
+        "{}",
+        out.stderr
+    );
+    // The queues table sent with a corrected name: the later row is used.
+    env.write("data/agent_sessions.csv", sessions);
+    env.write(
+        "data/queues.csv",
+        "number,name\n8000,Old name\n8000,Sales\n",
+    );
+    let q = env.run(&[
+        "build",
+        "--type",
+        "QUEUESUMMARY",
+        "--data",
+        "data",
+        "--from",
+        "2025-09-28T00:00:00Z",
+        "--to",
+        "2025-09-29T00:00:00Z",
+    ]);
+    q.assert_success();
+    assert!(q.stdout.contains("\n8000,Sales,"), "{}", q.stdout);
+    assert!(
+        q.stderr
+            .contains("queues: duplicate number (the last row is used)"),
+        "{}",
+        q.stderr
+    );
+}
