@@ -12,7 +12,13 @@
 # and prints wall time, CPU time (and its user and system parts), peak RSS and legs per second, and
 # the ratio (b)/(a).
 #
-#   bash scripts/bench.sh [--quick]      (--quick: the 1M-leg datasets only)
+# Then (d) the catch-up: a per-minute job (QUEUESUMMARY, SINCE_LAST_RUN, catch_up = all)
+# backfilled over the sample dataset for 1 day (1,500 fires across the fall-back day) and for 10
+# days (14,460 fires), each report committed and logged as it is done: wall time, peak RSS and
+# the ratio of the two (linear: ≈ the ratio of the fires, 9.6).
+#
+#   bash scripts/bench.sh [--quick | --catch-up]
+#     --quick: the 1M-leg datasets only; --catch-up: the catch-up case only
 #
 # Environment: BENCH_DIR (default target/bench), RUNS (default 5).
 set -euo pipefail
@@ -21,6 +27,7 @@ dir=${BENCH_DIR:-target/bench}
 runs=${RUNS:-5}
 sizes="30"
 [ "${1:-}" = "--quick" ] || sizes="30 120"
+[ "${1:-}" = "--catch-up" ] && sizes=""
 mkdir -p "$dir"
 cargo build --release -q --bin pbx-report --example raw_pass
 bin=target/release/pbx-report
@@ -74,4 +81,21 @@ for days in $sizes; do
         { printf "%-10s %-6s %-8s %9.2f %9.2f %8.2f %8.2f %10.0f %12.0f %8.2f\n", d, l, $1, $2, $3, $5, $6, $4/1024, legs/$2, $2/raw }'
     done
   done
+done
+
+# (d) The catch-up: linear in the fires, memory bounded by a batch.
+minute="$dir/minute.toml"
+printf '[[job]]\nid = "minute"\ntype = "QUEUESUMMARY"\ncron_expr = "* * * * *"\ntime_zone = "America/New_York"\ncatch_up = "all"\n[job.params]\ntime_range = "SINCE_LAST_RUN"\n' > "$minute"
+printf '\n%-10s %-8s %9s %9s %8s %8s %8s %10s %10s\n' catch-up fires wall_s cpu_s user_s sys_s rss_mib wall_ratio user_ratio
+one=""
+one_user=""
+for to in 2025-11-02T00:00:00-05:00 2025-11-11T00:00:00-05:00; do
+  line=$(measure catchup "$bin" backfill --jobs "$minute" --data samples/data --out "$dir/out" \
+    --from 2025-11-01T00:00:00-04:00 --to "$to" --complete-until 2025-11-12T00:00:00Z)
+  fires=$(( ( $(date -d "$to" +%s) - $(date -d 2025-11-01T00:00:00-04:00 +%s) ) / 60 ))
+  wall=$(echo "$line" | awk '{print $2}')
+  user=$(echo "$line" | awk '{print $5}')
+  [ -n "$one" ] || { one=$wall; one_user=$user; }
+  echo "$line" | awk -v f="$fires" -v one="$one" -v ou="$one_user" '
+    { printf "%-10s %-8s %9.2f %9.2f %8.2f %8.2f %8.1f %10.2f %10.2f\n", "sample", f, $2, $3, $5, $6, $4/1024, $2/one, $5/ou }'
 done
