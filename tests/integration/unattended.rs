@@ -252,6 +252,24 @@ fn formula_leading_text_is_guarded_in_csv_only() {
     assert!(users.contains("\n1001,'=A x,"), "{users}");
     let agents = build("AGENTQUEUEREPORT", &[]);
     assert!(agents.contains(",'=A x,"), "{agents}");
+    // team, reason_label and ring_group_name too.
+    env.write(
+        "data/agent_sessions.csv",
+        "login_session_id,agent_id,login_at,logout_at\nL1,1001,1759017600,1759021200\n",
+    );
+    env.write("data/agent_states.csv", "login_session_id,state,reason_code,start_at,end_at\nL1,NOT_READY,B,1759017600,1759018000\n");
+    env.write(
+        "data/not_ready_codes.csv",
+        "code,label,category\nB,-break,BREAK\n",
+    );
+    env.write("data/ring_groups.csv", "number,name\n6000,+front desk\n");
+    let now = ["--now", "2025-09-29T00:00:00Z"];
+    let summary = build("AGENTSUMMARYACTIVITY", &now);
+    assert!(summary.contains("\n1001,'=A x,'@team,"), "{summary}");
+    let codes = build("AGENTNOTREADYCODE", &now);
+    assert!(codes.contains(",B,'-break,BREAK,"), "{codes}");
+    let groups = build("RINGGROUPPERFORMANCE", &["--param", "ring_groups=6000"]);
+    assert!(groups.contains("\n6000,'+front desk,"), "{groups}");
     // Off on request.
     let plain = build("CALLLOGS", &["--param", "csv_formula_guard=false"]);
     assert!(
@@ -484,11 +502,21 @@ fn an_empty_cdr_directory_defers_and_complete_until_produces_empty_days() {
     );
     let now = "2025-11-05T06:00:00-05:00";
     let out = env.run(&run_args("jobs.toml", "out", now, &[]));
-    // No cdr table at all is an error; an empty table directory is data not there yet.
-    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
-    if out.code == 0 {
-        assert!(out.stderr.contains("deferred: q "), "{}", out.stderr);
-    }
+    // An empty table directory is data not there yet (no cdr table at all is an error).
+    out.assert_success();
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .contains("deferred: q 2025-11-04T00:00:00-05:00..2025-11-05T00:00:00-05:00"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !env.path().join("out/report_log.json").exists()
+            || !std::fs::read_to_string(env.path().join("out/report_log.json"))
+                .unwrap()
+                .contains("\"q\"")
+    );
     // Declared complete: the day is produced though it holds no call.
     env.write("data/cdr/2025-11-01.csv", crate::harness::CDR);
     let out = env.run(&run_args(
