@@ -947,3 +947,39 @@ fn repeated_agent_rows_count_once_and_a_later_dimension_row_wins() {
         q.stderr
     );
 }
+
+/// A read-only output directory (a read-only mount: root ignores permission bits): the run
+/// stops with the operating system's reason and writes nothing. Needs root; skipped otherwise.
+#[test]
+fn a_read_only_output_directory_says_so() {
+    let env = Env::new();
+    sample_copy(&env);
+    env.write("jobs.toml", QUEUES_DAILY);
+    let out_dir = env.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let mount = |args: &[&str]| {
+        std::process::Command::new("mount")
+            .args(args)
+            .arg(&out_dir)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !mount(&["-t", "tmpfs", "-o", "size=1m,ro", "tmpfs"]) {
+        eprintln!("skipped: mounting a read-only tmpfs needs root");
+        return;
+    }
+    let out = env.run(&run_args(
+        "jobs.toml",
+        "out",
+        "2025-11-05T06:00:00-05:00",
+        &[],
+    ));
+    let entries = std::fs::read_dir(&out_dir).unwrap().count();
+    let _ = std::process::Command::new("umount").arg(&out_dir).status();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: out/.lock: cannot write: Read-only file system (os error 30)\n"
+    );
+    assert_eq!(entries, 0);
+}
