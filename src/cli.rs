@@ -12,6 +12,9 @@ use crate::time::Ts;
 #[derive(Debug, Parser)]
 #[command(name = "pbx-report", version, propagate_version = true)]
 pub struct Cli {
+    /// Print errors only: no warnings, no deferred fires, no summary.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

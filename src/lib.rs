@@ -42,3 +42,45 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<(
         Config::Sample(c) => commands::sample::run(&c, out),
     }
 }
+
+/// Standard error as the commands write it, or with `--quiet` only its `error:` lines (the
+/// warnings, deferred fires and summary are dropped).
+pub struct ErrorsOnly<W: Write> {
+    inner: W,
+    quiet: bool,
+    /// The line being written, in quiet mode.
+    line: Vec<u8>,
+}
+
+impl<W: Write> ErrorsOnly<W> {
+    /// Wraps `inner`; `quiet` keeps only lines starting with `error`.
+    pub fn new(inner: W, quiet: bool) -> Self {
+        ErrorsOnly {
+            inner,
+            quiet,
+            line: Vec::new(),
+        }
+    }
+}
+
+impl<W: Write> Write for ErrorsOnly<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.quiet {
+            return self.inner.write(buf);
+        }
+        for &b in buf {
+            self.line.push(b);
+            if b == b'\n' {
+                if self.line.starts_with(b"error") {
+                    self.inner.write_all(&self.line)?;
+                }
+                self.line.clear();
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -6,15 +6,19 @@ use std::process::ExitCode;
 use clap::Parser;
 use pbx_report::cli::Cli;
 use pbx_report::error::Error;
+use pbx_report::ErrorsOnly;
 
 fn main() -> ExitCode {
-    let config = match Cli::parse().into_config(chrono::Utc::now().timestamp()) {
+    let cli = Cli::parse();
+    let quiet = cli.quiet;
+    let config = match cli.into_config(chrono::Utc::now().timestamp()) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = pbx_report::run(config, &mut out, &mut io::stderr())
+    let mut err = ErrorsOnly::new(io::stderr(), quiet);
+    let result = pbx_report::run(config, &mut out, &mut err)
         .and_then(|()| out.flush().map_err(Error::stdout));
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,6 +27,8 @@ fn batch_size() -> usize {
 /// of the dataset, the fires that wait for data set aside, and each report committed and
 /// logged as soon as it is done.
 pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    // Only the summary line on stderr reads the clock: outputs never depend on it.
+    let started = std::time::Instant::now();
     // The job file is configuration: a bad one stops the run before anything is written.
     let jobs = jobs::load(&c.jobs)?;
     let _lock = OutLock::acquire(&c.out, c.wait)?;
@@ -51,7 +53,7 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     }
     if owed.is_empty() {
         writeln!(out, "nothing due").map_err(Error::stdout)?;
-        return Ok(());
+        return summary(err, 0, 0, 0, started);
     }
     let agent_fires: BTreeSet<Ts> = owed
         .iter()
@@ -76,7 +78,7 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
         writeln!(err, "{}", p.deferred_line(&jobs, arrival.complete_until()))
             .map_err(Error::stderr)?;
     }
-    let mut failed = 0;
+    let (mut written, mut failed) = (0, 0);
     for batch in produce.chunks(batch_size()) {
         prepared.ensure(
             batch
@@ -90,7 +92,7 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
             .collect();
         for (p, result) in batch.iter().zip(staged) {
             let job = &jobs[p.job];
-            let written = result.and_then(|(staged, rows)| {
+            let done = result.and_then(|(staged, rows)| {
                 let entry = LogEntry::new(job, p.fire, (p.from, p.to), staged.sha256.clone(), rows);
                 staged.commit()?;
                 let url = entry.file_url.clone();
@@ -102,8 +104,9 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
                 }
                 Ok((url, rows))
             });
-            match written {
+            match done {
                 Ok((url, rows)) => {
+                    written += 1;
                     writeln!(out, "wrote {url} ({rows} rows)").map_err(Error::stdout)?;
                 }
                 Err(e) => {
@@ -117,10 +120,27 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
         prepared.forget();
     }
     log.fold()?;
+    summary(err, written, deferred.len(), failed, started)?;
     if failed > 0 {
         return Err(Error::JobsFailed(failed));
     }
     Ok(())
+}
+
+/// The run's last line on stderr (SPEC §1): `14 written, 1 deferred, 0 failed in 2.3 s`.
+fn summary(
+    err: &mut dyn Write,
+    written: usize,
+    deferred: usize,
+    failed: usize,
+    started: std::time::Instant,
+) -> Result<()> {
+    let secs = started.elapsed().as_secs_f64();
+    writeln!(
+        err,
+        "{written} written, {deferred} deferred, {failed} failed in {secs:.1} s"
+    )
+    .map_err(Error::stderr)
 }
 
 /// The `(job, fire)` pairs owed: for `run`, each active job's fires since its last logged one

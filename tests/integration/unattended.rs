@@ -471,7 +471,7 @@ fn a_period_without_its_data_waits_for_it() {
         later.stdout,
         "wrote q/QUEUESUMMARY_20251104T0000-0500_20251105T0000-0500.csv (4 rows)\n"
     );
-    assert!(!later.stderr.contains("deferred"));
+    assert!(!later.stderr.contains("deferred:"));
     // A clock years ahead of the data: deferred, never logged as done.
     let ahead = env.run(&run_args(
         "jobs.toml",
@@ -982,4 +982,47 @@ fn a_read_only_output_directory_says_so() {
         "error: out/.lock: cannot write: Read-only file system (os error 30)\n"
     );
     assert_eq!(entries, 0);
+}
+
+/// A run ends with one summary line on stderr; `--quiet` leaves errors only.
+#[test]
+fn a_run_says_what_it_did_in_one_line_unless_quiet() {
+    let env = Env::new();
+    let jobs = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/jobs.toml");
+    let now = "2025-11-05T06:00:00-05:00";
+    let out = env.run(&[
+        "run", "--jobs", jobs, "--data", SAMPLE, "--out", "a", "--now", now,
+    ]);
+    out.assert_success();
+    let last = out.stderr.lines().last().unwrap();
+    let (counts, secs) = last.split_once(" in ").unwrap();
+    assert_eq!(counts, "14 written, 1 deferred, 0 failed");
+    assert!(
+        secs.ends_with(" s") && secs[..secs.len() - 2].parse::<f64>().is_ok(),
+        "{last}"
+    );
+    let quiet = env.run(&[
+        "run", "--jobs", jobs, "--data", SAMPLE, "--out", "b", "--now", now, "--quiet",
+    ]);
+    quiet.assert_success();
+    assert_eq!(quiet.stderr, "");
+    assert_eq!(quiet.stdout, out.stdout);
+    // Errors still come through.
+    let bad = env.run(&[
+        "run",
+        "--jobs",
+        "missing.toml",
+        "--data",
+        SAMPLE,
+        "--out",
+        "c",
+        "-q",
+    ]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .starts_with("error: missing.toml: cannot read the job file: "),
+        "{}",
+        bad.stderr
+    );
 }
