@@ -309,6 +309,8 @@ pub enum FormatArg {
     Csv,
     /// A self-contained HTML page with charts.
     Html,
+    /// An Excel workbook (needs -o FILE).
+    Xlsx,
 }
 
 /// `--layout`.

@@ -1,6 +1,7 @@
 //! What a command needs, resolved and checked: each subcommand's arguments (`cli`) become its
 //! config here, and no clap type goes further.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -324,6 +325,17 @@ impl BuildConfig {
                 Period { from, to, tz }
             }
         };
+        let format = match a.format {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Html => Format::Html,
+            FormatArg::Xlsx => Format::Xlsx,
+        };
+        // A workbook is bytes no terminal can show.
+        if format == Format::Xlsx && a.output.is_none() && std::io::stdout().is_terminal() {
+            return Err(Error::usage(
+                "--format xlsx writes a binary workbook: give -o FILE (or redirect stdout)",
+            ));
+        }
         Ok(BuildConfig {
             data: a.data,
             load: LoadOptions::for_reports(a.skip_bad_rows),
@@ -335,10 +347,7 @@ impl BuildConfig {
             period,
             now,
             out: a.output,
-            format: match a.format {
-                FormatArg::Csv => Format::Csv,
-                FormatArg::Html => Format::Html,
-            },
+            format,
             warnings,
         })
     }

@@ -153,7 +153,7 @@ fn heading(name: &str, stx: &[i64; 10]) -> String {
 
 /// `Sun 2 Nov 2025` for one local day, else `Sun 2 Nov 2025 00:00 – Mon 3 Nov 2025 06:00`, with
 /// the zone.
-fn human_period(from: Ts, to: Ts, tz: Tz) -> String {
+pub(crate) fn human_period(from: Ts, to: Ts, tz: Tz) -> String {
     let (a, b) = (crate::time::zoned(from, tz), crate::time::zoned(to, tz));
     let day = crate::time::local_date(from, tz);
     let one_day = crate::time::day_start(day, tz) == from

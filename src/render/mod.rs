@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod csv;
 pub mod html;
+pub mod xlsx;
 
 use crate::reports::table::Table;
 pub use html::Meta;
@@ -21,6 +22,8 @@ pub enum Format {
     Csv,
     /// A self-contained HTML page.
     Html,
+    /// An Excel workbook: the typed table and an About sheet.
+    Xlsx,
 }
 
 impl Format {
@@ -29,7 +32,8 @@ impl Format {
         match text.to_ascii_uppercase().as_str() {
             "CSV" => Ok(Format::Csv),
             "HTML" => Ok(Format::Html),
-            _ => Err(format!("\"{text}\" is not CSV or HTML")),
+            "XLSX" => Ok(Format::Xlsx),
+            _ => Err(format!("\"{text}\" is not CSV, HTML or XLSX")),
         }
     }
 
@@ -38,6 +42,7 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Html => "html",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -46,6 +51,7 @@ impl Format {
         match self {
             Format::Csv => "CSV",
             Format::Html => "HTML",
+            Format::Xlsx => "XLSX",
         }
     }
 }
@@ -64,5 +70,6 @@ pub fn write(
             csv::write(table, guard, out)
         }
         Format::Html => html::write(table, meta, out),
+        Format::Xlsx => xlsx::write(table, meta, out),
     }
 }

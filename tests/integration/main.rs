@@ -8,3 +8,4 @@ mod reconcile;
 mod run;
 mod unattended;
 mod validate;
+mod xlsx;
