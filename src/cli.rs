@@ -10,7 +10,23 @@ use crate::time::Ts;
 
 /// Offline reports from PBX call-detail and agent-session exports.
 #[derive(Debug, Parser)]
-#[command(name = "pbx-report", version, propagate_version = true)]
+#[command(
+    name = "pbx-report",
+    version,
+    propagate_version = true,
+    after_help = "Quick start (the sample dataset and jobs of the repository):\n  \
+        pbx-report jobs validate --jobs samples/jobs.toml\n  \
+        pbx-report run --jobs samples/jobs.toml --data samples/data --out reports --now 2025-11-05T06:00:00-05:00\n  \
+        pbx-report build --type QUEUESUMMARY --data samples/data --from 2025-11-03T00:00:00-05:00 --to 2025-11-04T00:00:00-05:00\n\n\
+        Times are RFC 3339 with an offset (2025-11-05T06:00:00-05:00).\n\n\
+        Exit codes:\n  \
+        0  success (deferred fires included)\n  \
+        1  bad data (a file that cannot be read, an invalid row) or an output not written\n  \
+        2  bad usage or configuration (flags, job file, request body)\n  \
+        3  the output directory is in use by another run (see --wait)\n\n\
+        Docs: README.md and docs/ (input.md, reports.md, jobs.md, scheduling.md, dataflow.md);\n\
+        `pbx-report man` prints the manual page, `pbx-report completions bash` shell completions."
+)]
 pub struct Cli {
     /// Print errors only: no warnings, no deferred fires, no summary.
     #[arg(long, short, global = true)]
@@ -83,16 +99,41 @@ pub enum Command {
         \"end_time\":\"2025-11-04T00:00:00-05:00\"}' | pbx-report query getQueueKpiSummary --data samples/data")]
     Query(QueryArgs),
     /// Check a job file, or list upcoming fires.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  pbx-report jobs validate --jobs samples/jobs.toml\n  \
+            pbx-report jobs next --jobs samples/jobs.toml --after 2025-11-05T00:00:00Z --count 3"
+    )]
     Jobs(JobsCommand),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  pbx-report completions bash > /etc/bash_completion.d/pbx-report"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  pbx-report man > pbx-report.1 && man -l pbx-report.1")]
+    Man,
     /// The report log of an output directory.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  pbx-report logs list --out reports\n  \
+            pbx-report logs delete --out reports 3f2a9c0d1e2b4a5f"
+    )]
     Logs(LogsCommand),
     /// Compute one report for an explicit period.
+    #[command(
+        override_usage = "pbx-report build --type TYPE --data DIR --from T --to T [OPTIONS]\n       \
+        pbx-report build --request FILE --data DIR [OPTIONS]"
+    )]
     #[command(after_help = "Examples:\n  \
         pbx-report build --type QUEUESUMMARY --data samples/data --from 2025-11-03T00:00:00-05:00 \\\n      \
         --to 2025-11-04T00:00:00-05:00 --tz America/New_York --param queues=8000:20,8001:30 -o queues.csv\n  \
-        pbx-report build --request request.json --data samples/data --now 2025-11-05T00:00:00Z\n\n\
+        pbx-report build --request request.json --data samples/data --now 2025-11-05T00:00:00Z\n  \
+        pbx-report build --type CALLLOGS --data samples/data --from 2025-11-03T00:00:00-05:00 \\\n      \
+        --to 2025-11-04T00:00:00-05:00 --format xlsx -o calls.xlsx\n\n\
         Lists are comma-separated (--param agents=1001,1002); QUEUESUMMARY's map is queues=8000:20;\n\
         stx is ten ascending integers; extensions use 1000-2000;1600. --params FILE reads a JSON or\n\
         TOML object with the same keys; --param wins over --params.")]
@@ -114,7 +155,7 @@ pub enum Command {
 pub struct RunArgs {
     #[command(flatten)]
     pub files: RunFiles,
-    /// "Now" (default: the wall clock).
+    /// "Now", RFC 3339 with an offset (2025-11-05T06:00:00-05:00); default: the wall clock.
     #[arg(long, value_name = "T")]
     pub now: Option<String>,
 }
@@ -172,17 +213,23 @@ pub struct QueryArgs {
 /// `pbx-report build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Report type (USERSTATISTICS, QUEUESUMMARY, ... AGENT_SESSION_REPORT_RAW).
-    #[arg(long = "type", value_name = "TYPE")]
+    /// Report type, any case: USERSTATISTICS, DAILYSTATISTICS, CALLLOGS, AGENTDETAILSACTIVITY,
+    /// AGENTSUMMARYACTIVITY, AGENTNOTREADYCODE, QUEUESUMMARY, AGENTQUEUEREPORT, SPEEDOFACCEPT,
+    /// ABANDONDELAY, CALLBACKSUMMARY, RINGGROUPPERFORMANCE, AGENT_SESSION_REPORT_RAW.
+    #[arg(
+        long = "type",
+        value_name = "TYPE",
+        required_unless_present = "request"
+    )]
     pub kind: Option<String>,
     /// The dataset directory.
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// Period start, RFC 3339 with an offset.
-    #[arg(long, value_name = "T")]
+    /// Period start, RFC 3339 with an offset (2025-11-03T00:00:00-05:00).
+    #[arg(long, value_name = "T", required_unless_present = "request")]
     pub from: Option<String>,
     /// Period end (exclusive), RFC 3339 with an offset.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", required_unless_present = "request")]
     pub to: Option<String>,
     /// The report's IANA zone (days, hours, printed timestamps).
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
@@ -339,6 +386,8 @@ impl Cli {
                 after: crate::config::now_or("--after", after, wall_clock)?,
                 count,
             },
+            Command::Completions { shell } => Config::Completions(shell),
+            Command::Man => Config::Man,
             Command::Logs(LogsCommand::List { out }) => Config::LogsList { out },
             Command::Logs(LogsCommand::Delete { out, id, wait }) => Config::LogsDelete {
                 out,

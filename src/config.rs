@@ -60,6 +60,10 @@ pub enum Config {
     Validate(ValidateConfig),
     /// `sample`: write a synthetic dataset.
     Sample(SampleConfig),
+    /// `completions`: shell completions for the command line.
+    Completions(clap_complete::Shell),
+    /// `man`: the manual page.
+    Man,
 }
 
 /// `pbx-report validate`.

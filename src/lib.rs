@@ -40,6 +40,17 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<(
         }
         Config::Validate(c) => commands::validate::run(&c, out),
         Config::Sample(c) => commands::sample::run(&c, out),
+        Config::Completions(shell) => {
+            let mut cmd = <cli::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "pbx-report", out);
+            Ok(())
+        }
+        Config::Man => {
+            let cmd = <cli::Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(out)
+                .map_err(error::Error::stdout)
+        }
     }
 }
 

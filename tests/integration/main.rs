@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the real `pbx-report` in temp directories.
 
 mod build;
+mod cli;
 mod harness;
 mod html;
 mod query;
