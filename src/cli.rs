@@ -373,9 +373,15 @@ impl Cli {
     /// Checks the arguments and resolves them into a `Config` (see `config.rs`). `wall_clock`
     /// is "now" unless a `--now` says otherwise.
     pub fn into_config(self, wall_clock: Ts) -> Result<Config> {
+        // Progress only for a person watching: never in a pipe, a file, CI or with --quiet.
+        let progress = !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let with_progress = |mut c: RunConfig| {
+            c.progress = progress;
+            Config::Run(c)
+        };
         Ok(match self.command {
-            Command::Run(a) => Config::Run(RunConfig::from_run(a, wall_clock)?),
-            Command::Backfill(a) => Config::Run(RunConfig::from_backfill(a)?),
+            Command::Run(a) => with_progress(RunConfig::from_run(a, wall_clock)?),
+            Command::Backfill(a) => with_progress(RunConfig::from_backfill(a)?),
             Command::Query(a) => Config::Query(Box::new(QueryConfig::from_args(a, wall_clock)?)),
             Command::Build(a) => Config::Build(Box::new(BuildConfig::from_args(a, wall_clock)?)),
             Command::Validate(a) => Config::Validate(ValidateConfig::from_args(a)?),

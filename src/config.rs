@@ -163,6 +163,8 @@ pub struct RunConfig {
     pub wait: std::time::Duration,
     /// `--complete-until`: the data is complete up to this instant.
     pub complete_until: Option<Ts>,
+    /// Draw progress bars (stderr is a terminal and `--quiet` was not given).
+    pub progress: bool,
 }
 
 /// `pbx-report query`.
@@ -207,6 +209,7 @@ impl RunConfig {
             mode,
             wait: std::time::Duration::from_secs(files.wait),
             complete_until,
+            progress: false,
         })
     }
 

@@ -144,3 +144,71 @@ impl Prepared {
         Ok(())
     }
 }
+
+/// Progress on a terminal (SPEC §1): a spinner while the dataset is read, then a bar of the
+/// reports done. Drawn straight on stderr, and only when stderr is a terminal, so it never
+/// reaches a pipe, a log file or CI; a hidden bar when not.
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+}
+
+impl Progress {
+    /// Reading `dir` (its size in the message).
+    pub fn reading(show: bool, dir: &Path) -> Progress {
+        let bar = if show {
+            indicatif::ProgressBar::new_spinner()
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        bar.set_message(format!("reading {} of data", megabytes(dir_size(dir))));
+        bar.tick();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress { bar }
+    }
+
+    /// The reading is done: `total` reports to compute.
+    pub fn computing(&self, total: usize) {
+        self.bar.disable_steady_tick();
+        self.bar.set_length(total as u64);
+        self.bar.set_position(0);
+        self.bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "computing {bar:30} {pos}/{len} reports ({elapsed})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        self.bar.tick();
+    }
+
+    /// Runs `f` (which prints on stderr) with the bar out of the way.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
+    }
+
+    /// One more report done.
+    pub fn inc(&self) {
+        self.bar.inc(1);
+    }
+
+    /// Removes the bar before the summary line.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// The bytes of the files in `dir` and its table directories.
+fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        match e.metadata() {
+            Ok(m) if m.is_dir() => total += dir_size(&e.path()),
+            Ok(m) => total += m.len(),
+            Err(_) => {}
+        }
+    }
+    total
+}

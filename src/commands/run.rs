@@ -7,7 +7,7 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use crate::commands::Prepared;
+use crate::commands::{Prepared, Progress};
 use crate::config::{RunConfig, RunMode};
 use crate::error::{Error, Result};
 use crate::jobs::{self, Job};
@@ -60,6 +60,7 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
         .filter(|p| jobs[p.job].kind.spec().agent_time)
         .map(|p| p.fire)
         .collect();
+    let progress = Progress::reading(c.progress, &c.data);
     // One read of the dataset for every report of the run. Few "nows": every timeline at
     // once, the raw agent rows freed; many (a long catch-up): built a batch at a time.
     let mut prepared = if agent_fires.len() <= batch_size() {
@@ -67,18 +68,22 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     } else {
         Prepared::load_lazy(&c.data, c.load)?
     };
-    prepared.report_quality(err)?;
+    progress.suspend(|| prepared.report_quality(err))?;
     let arrival = Arrival::new(
         prepared.ds.legs.iter().map(|l| l.started_at).collect(),
         plan::complete_until(c.complete_until, &c.data)?,
     );
     let latest = matches!(c.mode, RunMode::Run { .. });
     let (produce, deferred) = plan::decide(&jobs, owed, &arrival, latest);
-    for p in &deferred {
-        writeln!(err, "{}", p.deferred_line(&jobs, arrival.complete_until()))
-            .map_err(Error::stderr)?;
-    }
+    progress.suspend(|| -> Result<()> {
+        for p in &deferred {
+            writeln!(err, "{}", p.deferred_line(&jobs, arrival.complete_until()))
+                .map_err(Error::stderr)?;
+        }
+        Ok(())
+    })?;
     let (mut written, mut failed) = (0, 0);
+    progress.computing(produce.len());
     for batch in produce.chunks(batch_size()) {
         prepared.ensure(
             batch
@@ -91,6 +96,7 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
             .map(|p| stage(c, &jobs[p.job], p, &prepared))
             .collect();
         for (p, result) in batch.iter().zip(staged) {
+            progress.inc();
             let job = &jobs[p.job];
             let done = result.and_then(|(staged, rows)| {
                 let entry = LogEntry::new(job, p.fire, (p.from, p.to), staged.sha256.clone(), rows);
@@ -112,14 +118,17 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
                 Err(e) => {
                     failed += 1;
                     let when = format_rfc3339(p.fire, job.tz);
-                    writeln!(err, "error: job \"{}\" at {when}: {e}", job.id)
-                        .map_err(Error::stderr)?;
+                    progress.suspend(|| {
+                        writeln!(err, "error: job \"{}\" at {when}: {e}", job.id)
+                            .map_err(Error::stderr)
+                    })?;
                 }
             }
         }
         prepared.forget();
     }
     log.fold()?;
+    progress.finish();
     summary(err, written, deferred.len(), failed, started)?;
     if failed > 0 {
         return Err(Error::JobsFailed(failed));

@@ -177,3 +177,60 @@ fn scheduling_examples_run_as_written() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// On a terminal (a pseudo-terminal made by `script`) a run shows its progress; without one,
+/// stderr has no bar and ends with one summary line.
+#[test]
+fn progress_on_a_terminal_only() {
+    let env = Env::new();
+    let jobs = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/jobs.toml");
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/data");
+    let piped = env.run(&[
+        "run",
+        "--jobs",
+        jobs,
+        "--data",
+        data,
+        "--out",
+        "a",
+        "--now",
+        "2025-11-05T06:00:00-05:00",
+    ]);
+    piped.assert_success();
+    assert!(
+        !piped.stderr.contains('\u{1b}') && !piped.stderr.contains("reading"),
+        "{}",
+        piped.stderr
+    );
+    assert_eq!(
+        piped
+            .stderr
+            .lines()
+            .filter(|l| l.contains(" written, "))
+            .count(),
+        1
+    );
+    let command = format!(
+        "{} run --jobs {jobs} --data {data} --out b --now 2025-11-05T06:00:00-05:00",
+        env!("CARGO_BIN_EXE_pbx-report")
+    );
+    let typescript = env.path().join("typescript");
+    let made = std::process::Command::new("script")
+        .current_dir(env.path())
+        .env("TERM", "xterm")
+        .args(["-q", "-e", "-c", &command])
+        .arg(&typescript)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: `script` (util-linux) could not make a pseudo-terminal");
+        return;
+    }
+    let seen = String::from_utf8_lossy(&std::fs::read(&typescript).unwrap()).into_owned();
+    assert!(seen.contains("reading 0.7 MB of data"), "{seen}");
+    assert!(
+        seen.contains(" written, 1 deferred, 0 failed in "),
+        "{seen}"
+    );
+}
