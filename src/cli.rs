@@ -31,6 +31,11 @@ pub struct Cli {
     /// Print errors only: no warnings, no deferred fires, no summary.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// How stderr's diagnostics are written: `text` lines, or `json` — one JSON object a line,
+    /// `{"level": "warning", "message": "..."}` (levels: error, warning, skipped, deferred,
+    /// summary), for a wrapper to read.
+    #[arg(long, value_name = "FORMAT", global = true, value_enum, default_value_t = Diagnostics::Text)]
+    pub warnings: Diagnostics,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -347,6 +352,15 @@ pub enum LogsCommand {
         #[arg(long, value_name = "SECS", default_value_t = 0)]
         wait: u64,
     },
+}
+
+/// `--warnings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Diagnostics {
+    /// Plain lines (`warning: ...`).
+    Text,
+    /// One JSON object a line.
+    Json,
 }
 
 /// `--format`.

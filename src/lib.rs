@@ -54,37 +54,57 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<(
     }
 }
 
-/// Standard error as the commands write it, or with `--quiet` only its `error:` lines (the
-/// warnings, deferred fires and summary are dropped).
-pub struct ErrorsOnly<W: Write> {
+/// Standard error as the commands write it: with `--quiet` only its `error:` lines (the
+/// warnings, deferred fires and summary are dropped); with `--warnings json` each line as a
+/// JSON object `{"level": ..., "message": ...}`.
+pub struct Diagnostics<W: Write> {
     inner: W,
     quiet: bool,
-    /// The line being written, in quiet mode.
+    json: bool,
+    /// The line being written, when lines are filtered or rewritten.
     line: Vec<u8>,
 }
 
-impl<W: Write> ErrorsOnly<W> {
-    /// Wraps `inner`; `quiet` keeps only lines starting with `error`.
-    pub fn new(inner: W, quiet: bool) -> Self {
-        ErrorsOnly {
+impl<W: Write> Diagnostics<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W, quiet: bool, json: bool) -> Self {
+        Diagnostics {
             inner,
             quiet,
+            json,
             line: Vec::new(),
+        }
+    }
+
+    fn emit(&mut self) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(&self.line).into_owned();
+        let text = text.trim_end_matches('\n');
+        let (level, message) = match text.split_once(": ") {
+            Some((l @ ("error" | "warning" | "skipped" | "deferred"), m)) => (l, m),
+            _ if text.contains(" written, ") => ("summary", text),
+            _ => ("info", text),
+        };
+        if self.quiet && level != "error" {
+            return Ok(());
+        }
+        if self.json {
+            let v = serde_json::json!({ "level": level, "message": message });
+            writeln!(self.inner, "{v}")
+        } else {
+            writeln!(self.inner, "{text}")
         }
     }
 }
 
-impl<W: Write> Write for ErrorsOnly<W> {
+impl<W: Write> Write for Diagnostics<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if !self.quiet {
+        if !self.quiet && !self.json {
             return self.inner.write(buf);
         }
         for &b in buf {
             self.line.push(b);
             if b == b'\n' {
-                if self.line.starts_with(b"error") {
-                    self.inner.write_all(&self.line)?;
-                }
+                self.emit()?;
                 self.line.clear();
             }
         }

@@ -5,19 +5,20 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use pbx_report::cli::Cli;
+use pbx_report::cli::Diagnostics as Format;
 use pbx_report::error::Error;
-use pbx_report::ErrorsOnly;
+use pbx_report::Diagnostics;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let quiet = cli.quiet;
+    let (quiet, json) = (cli.quiet, cli.warnings == Format::Json);
     let config = match cli.into_config(chrono::Utc::now().timestamp()) {
         Ok(c) => c,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e, json),
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut err = ErrorsOnly::new(io::stderr(), quiet);
+    let mut err = Diagnostics::new(io::stderr(), quiet, json);
     let result = pbx_report::run(config, &mut out, &mut err)
         .and_then(|()| out.flush().map_err(Error::stdout));
     match result {
@@ -26,12 +27,13 @@ fn main() -> ExitCode {
         Err(Error::Write { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, json),
     }
 }
 
-fn fail(e: &Error) -> ExitCode {
+fn fail(e: &Error, json: bool) -> ExitCode {
     // Every error is one line that already holds its cause.
-    eprintln!("error: {e}");
+    let mut err = Diagnostics::new(io::stderr(), false, json);
+    let _ = writeln!(err, "error: {e}");
     ExitCode::from(e.exit_code())
 }

@@ -234,3 +234,46 @@ fn progress_on_a_terminal_only() {
         "{seen}"
     );
 }
+
+/// `--warnings json`: every diagnostic line a JSON object a wrapper can read.
+#[test]
+fn warnings_as_json_lines() {
+    let env = Env::new();
+    let jobs = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/jobs.toml");
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/data");
+    let out = env.run(&[
+        "run",
+        "--jobs",
+        jobs,
+        "--data",
+        data,
+        "--out",
+        "a",
+        "--now",
+        "2025-11-05T06:00:00-05:00",
+        "--warnings",
+        "json",
+    ]);
+    out.assert_success();
+    let levels: Vec<String> = out
+        .stderr
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+            assert!(v["message"].is_string(), "{l}");
+            v["level"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(
+        levels.iter().filter(|l| *l == "warning").count(),
+        5,
+        "{levels:?}"
+    );
+    assert_eq!(levels.iter().filter(|l| *l == "deferred").count(), 1);
+    assert_eq!(levels.last().map(String::as_str), Some("summary"));
+    let bad = env.run(&["validate", "--data", "nowhere", "--warnings", "json"]);
+    assert_eq!(bad.code, 1);
+    let v: serde_json::Value = serde_json::from_str(bad.stderr.trim()).unwrap();
+    assert_eq!(v["level"], "error");
+}
