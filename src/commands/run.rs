@@ -20,7 +20,7 @@ use crate::time::{format_rfc3339, Ts};
 /// Reports computed at once; each batch is committed and logged before the next is computed,
 /// so memory and temporary space follow the batch, not the run.
 fn batch_size() -> usize {
-    (rayon::current_num_threads() * 2).max(4)
+    (rayon::current_num_threads() * 2).max(32)
 }
 
 /// Runs the command: with the output directory locked, the owed fires of every job, one read
@@ -75,10 +75,12 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     );
     let latest = matches!(c.mode, RunMode::Run { .. });
     let (produce, deferred) = plan::decide(&jobs, owed, &arrival, latest);
+    let complete_until = arrival.complete_until();
+    // Every leg's start, held only to decide.
+    drop(arrival);
     progress.suspend(|| -> Result<()> {
         for p in &deferred {
-            writeln!(err, "{}", p.deferred_line(&jobs, arrival.complete_until()))
-                .map_err(Error::stderr)?;
+            writeln!(err, "{}", p.deferred_line(&jobs, complete_until)).map_err(Error::stderr)?;
         }
         Ok(())
     })?;

@@ -150,8 +150,14 @@ impl Record for Leg {
         // Also last: a row that fails must not leave a call without legs in the pool.
         leg.call = cx.intern_session(session).0;
         let origin = Origin::new(cx.file, loc);
-        cx.stamps
-            .push(Stamp::new(row, NAMES.len(), SESSION_ID, CALL_ID, origin));
+        let stamp = Stamp::new(
+            row,
+            NAMES.len(),
+            (SESSION_ID, CALL_ID),
+            origin,
+            &mut cx.stamp_buf,
+        );
+        cx.stamps.push(stamp);
         Ok(leg)
     }
 

@@ -97,6 +97,15 @@ pub struct RowView<'a> {
 }
 
 impl<'a> RowView<'a> {
+    /// The cell's bytes as stored (empty when the column is absent), not checked as UTF-8:
+    /// for hashing a whole row (`duplicates`).
+    pub fn raw(&self, col: usize) -> &'a [u8] {
+        match &self.cells {
+            Cells::Csv { rec, idx } => idx[col].and_then(|i| rec.get(i)).unwrap_or(b""),
+            Cells::Json(cells) => cells[col].as_deref().map_or(b"", str::as_bytes),
+        }
+    }
+
     /// The cell's text; `None` when the column is absent or the cell empty.
     pub fn text(&self, col: usize) -> Result<Option<&'a str>, FieldError> {
         let bytes: &'a [u8] = match &self.cells {

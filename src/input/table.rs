@@ -38,6 +38,8 @@ pub struct ParseCx {
     pub quality: Quality,
     /// The CDR rows' duplicate stamps, in row order (see `duplicates`).
     pub stamps: Vec<crate::input::duplicates::Stamp>,
+    /// Scratch space for stamping a row.
+    pub stamp_buf: Vec<u8>,
     /// The file's index in `Dataset::files`.
     pub file: u32,
     /// Each column's symbol in the previous row (see `intern_in`).
@@ -59,6 +61,7 @@ impl ParseCx {
             keep_call_ids,
             quality: Quality::default(),
             stamps: Vec::new(),
+            stamp_buf: Vec::new(),
             file,
             recent: [Sym::EMPTY; RECENT_COLUMNS],
             recent_session: None,
