@@ -4,6 +4,7 @@ mod build;
 mod cli;
 mod harness;
 mod html;
+mod nightly;
 mod query;
 mod reconcile;
 mod run;
