@@ -31,6 +31,13 @@ pub fn delete(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
+    // Nothing to delete in a directory that is not there (and no lock file made for it).
+    if !out_dir.is_dir() {
+        return Err(Error::usage(format!(
+            "{} is not an output directory (no report log there)",
+            out_dir.display()
+        )));
+    }
     let _lock = OutLock::acquire(out_dir, wait)?;
     let mut log = ReportLog::load(out_dir)?;
     let entry = log.remove(id).ok_or_else(|| {
