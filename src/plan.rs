@@ -41,6 +41,11 @@ impl Planned {
     }
 }
 
+/// Where a leg shows that a period's data has come: starting in `[from, to + 24 h)` (SPEC §5.4).
+pub fn arrival_range(from: Ts, to: Ts) -> std::ops::Range<Ts> {
+    from..to + 86_400
+}
+
 /// Whether the data a period needs has arrived.
 #[derive(Debug, Clone)]
 pub struct Arrival {
@@ -67,8 +72,9 @@ impl Arrival {
         if let Some(t) = self.complete_until {
             return to > t;
         }
-        let first = self.starts.partition_point(|&s| s < from);
-        self.starts.get(first).is_none_or(|&s| s >= to + 86_400)
+        let arrived = arrival_range(from, to);
+        let first = self.starts.partition_point(|&s| s < arrived.start);
+        self.starts.get(first).is_none_or(|s| !arrived.contains(s))
     }
 
     /// The completeness time, if one was declared.

@@ -81,17 +81,6 @@ impl Job {
         fires
     }
 
-    /// The fires a `run` at `now` owes the job (SPEC §5.4): those in `(last, now]` inside the
-    /// window (`catch_up = latest`: only the newest; `all`: every one), or only the latest
-    /// fire at or before `now` for a job never run. None for an inactive job.
-    pub fn due_fires(&self, last: Option<Ts>, now: Ts) -> Vec<Ts> {
-        let fires = self.owed_fires(last, now);
-        match self.catch_up {
-            CatchUp::All => fires,
-            CatchUp::Latest => fires.last().copied().into_iter().collect(),
-        }
-    }
-
     /// Every fire a `run` at `now` owes before `catch_up` picks among them (a run picks after
     /// it knows which ones wait for data): those in `(last, now]` inside the window, or only the
     /// latest fire at or before `now` for a job never run. None for an inactive job.
@@ -467,6 +456,27 @@ cron_expr = "1 0 * * *"
 
     fn ts(s: &str) -> Ts {
         parse_rfc3339(s).unwrap()
+    }
+
+    /// The fires a run at `now` produces for a job whose data is all there: its owed fires,
+    /// with `catch_up` applied as a run applies it (`plan::decide`).
+    trait Due {
+        fn due_fires(&self, last: Option<Ts>, now: Ts) -> Vec<Ts>;
+    }
+
+    impl Due for Job {
+        fn due_fires(&self, last: Option<Ts>, now: Ts) -> Vec<Ts> {
+            let jobs = [self.clone()];
+            let owed = self
+                .owed_fires(last, now)
+                .into_iter()
+                .map(|f| (0, f))
+                .collect();
+            let owed = crate::plan::periods(&jobs, owed, &mut Vec::new()).unwrap();
+            let complete = crate::plan::Arrival::new(Vec::new(), Some(crate::time::MAX_TS));
+            let (produce, _) = crate::plan::decide(&jobs, owed, &complete, true);
+            produce.into_iter().map(|p| p.fire).collect()
+        }
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub fn from_total(t: &Table<'_>, figures: &[(&'static str, usize)]) -> Vec<Figur
         .iter()
         .map(|&(label, col)| Figure {
             label,
-            value: owned(&total.cells[col]),
+            value: total.cells[col].to_static(),
         })
         .collect()
 }
@@ -107,20 +107,6 @@ pub fn column_sum(t: &Table<'_>, col: usize) -> i64 {
 /// The data rows (TOTAL rows left out).
 pub fn data_rows<'t, 'a>(t: &'t Table<'a>) -> impl Iterator<Item = &'t Row<'a>> {
     t.rows.iter().filter(|r| !r.total)
-}
-
-fn owned(c: &Cell<'_>) -> Cell<'static> {
-    match c {
-        Cell::Empty => Cell::Empty,
-        Cell::Int(v) => Cell::Int(*v),
-        Cell::Secs(v) => Cell::Secs(*v),
-        Cell::Pct(v) => Cell::Pct(*v),
-        Cell::Money(m) => Cell::Money(*m),
-        Cell::Time(t) => Cell::Time(*t),
-        Cell::Date(t) => Cell::Date(*t),
-        Cell::Text(s) => Cell::text(s),
-        Cell::Shared(s) => Cell::Shared(s.clone()),
-    }
 }
 
 #[cfg(test)]

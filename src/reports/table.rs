@@ -47,6 +47,21 @@ impl<'a> Cell<'a> {
         Cell::Text(Cow::Borrowed(s))
     }
 
+    /// The cell holding its own text (a figure kept after its table is gone).
+    pub fn to_static(&self) -> Cell<'static> {
+        match self {
+            Cell::Empty => Cell::Empty,
+            Cell::Int(v) => Cell::Int(*v),
+            Cell::Secs(v) => Cell::Secs(*v),
+            Cell::Pct(v) => Cell::Pct(*v),
+            Cell::Money(m) => Cell::Money(*m),
+            Cell::Time(t) => Cell::Time(*t),
+            Cell::Date(t) => Cell::Date(*t),
+            Cell::Text(s) => Cell::text(s),
+            Cell::Shared(s) => Cell::Shared(s.clone()),
+        }
+    }
+
     /// Appends the cell as printed in CSV to `out` (without allocating for most cells).
     pub fn render_into(&self, tz: Tz, out: &mut String) {
         use std::fmt::Write;

@@ -46,6 +46,27 @@ pub fn day_args<'a>(kind: &'a str, data: &'a str, extra: &[&'a str]) -> Vec<&'a 
     args
 }
 
+/// `build` over two morning hours of the sample (small outputs for snapshots), with `extra`.
+pub fn morning_args<'a>(kind: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "build",
+        "--type",
+        kind,
+        "--data",
+        SAMPLE,
+        "--from",
+        "2025-11-03T07:00:00-05:00",
+        "--to",
+        "2025-11-03T09:00:00-05:00",
+        "--tz",
+        "America/New_York",
+        "--now",
+        "2025-11-05T06:00:00-05:00",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 fn build(env: &Env, kind: &str, threads: Option<&str>) -> String {
     let args = day_args(kind, SAMPLE, &[]);
     let out = match threads {

@@ -3,7 +3,7 @@
 
 use scraper::{Html, Selector};
 
-use crate::build::{day_args, SAMPLE, TYPES};
+use crate::build::{day_args, morning_args, SAMPLE, TYPES};
 use crate::harness::Env;
 
 fn build(env: &Env, data: &str, kind: &str, format: &str) -> String {
@@ -45,23 +45,7 @@ fn csv_cells(csv: &str) -> Vec<Vec<String>> {
 /// Two morning hours of the sample: every type has rows, and its page stays small enough to
 /// review as a snapshot (every value of the whole day is checked by `every_cell_equals_the_csv`).
 fn morning_page(env: &Env, kind: &str) -> String {
-    let out = env.run(&[
-        "build",
-        "--type",
-        kind,
-        "--data",
-        SAMPLE,
-        "--from",
-        "2025-11-03T07:00:00-05:00",
-        "--to",
-        "2025-11-03T09:00:00-05:00",
-        "--tz",
-        "America/New_York",
-        "--now",
-        "2025-11-05T06:00:00-05:00",
-        "--format",
-        "html",
-    ]);
+    let out = env.run(&morning_args(kind, &["--format", "html"]));
     out.assert_success();
     out.stdout
 }

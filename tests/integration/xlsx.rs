@@ -5,7 +5,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
-use crate::build::{day_args, SAMPLE, TYPES};
+use crate::build::{day_args, morning_args, SAMPLE, TYPES};
 use crate::harness::Env;
 
 fn workbook(env: &Env, kind: &str, name: &str) -> Vec<u8> {
@@ -190,25 +190,7 @@ fn typed(bytes: Vec<u8>) -> String {
 fn every_report_as_xlsx() {
     let env = Env::new();
     for kind in TYPES {
-        let out = env.run(&[
-            "build",
-            "--type",
-            kind,
-            "--data",
-            SAMPLE,
-            "--from",
-            "2025-11-03T07:00:00-05:00",
-            "--to",
-            "2025-11-03T09:00:00-05:00",
-            "--tz",
-            "America/New_York",
-            "--now",
-            "2025-11-05T06:00:00-05:00",
-            "--format",
-            "xlsx",
-            "-o",
-            "m.xlsx",
-        ]);
+        let out = env.run(&morning_args(kind, &["--format", "xlsx", "-o", "m.xlsx"]));
         out.assert_success();
         let bytes = std::fs::read(env.path().join("m.xlsx")).unwrap();
         insta::assert_snapshot!(format!("xlsx_{kind}"), typed(bytes));
