@@ -265,7 +265,7 @@ impl QueryConfig {
             data: a.data,
             load: LoadOptions {
                 skip_bad_rows: a.skip_bad_rows,
-                call_ids: true,
+                ..LoadOptions::default()
             },
             query,
             pretty: a.pretty,

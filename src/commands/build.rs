@@ -5,17 +5,23 @@ use std::io::Write;
 use crate::commands::Prepared;
 use crate::config::BuildConfig;
 use crate::error::{Error, Result};
+use crate::input::window::Window;
 use crate::output::Staged;
 use crate::render;
-use crate::reports::compute;
+use crate::reports::{self, compute};
 
 /// Runs the command.
 pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     for w in &c.warnings {
         writeln!(err, "warning: {w}").map_err(Error::stderr)?;
     }
-    let prepared = Prepared::load(&c.data, c.load, [c.now])?;
-    let table = compute(&prepared.ctx(c.period, c.now, true), &c.request)?;
+    let window = reports::window(c.request.kind, c.period.from, c.period.to, c.now);
+    let opts = c.load.clone().within(Window::new([window]), None);
+    let prepared = Prepared::load(&c.data, opts, [c.now])?;
+    let slice = prepared.slice(window);
+    let ctx = prepared.ctx(slice.as_ref(), c.period, c.now, true);
+    let table = compute(&ctx, &c.request)?;
+    let quality = prepared.quality(window);
     prepared.report_quality(err)?;
     prepared.warn_if_no_data(c.period.from, c.period.to, c.period.tz, err)?;
     let meta = render::Meta {
@@ -25,7 +31,7 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         schedule_name: None,
         generated: c.now,
         params: &c.request.params,
-        quality: &prepared.ds.quality,
+        quality: &quality,
     };
     match &c.out {
         Some(path) => {

@@ -33,6 +33,18 @@ pub struct Prepared {
     lazy: bool,
     /// For reports that read no agent time.
     none: Timeline,
+    /// The earliest and latest instants of the read's window, if the read was windowed.
+    read: Option<(Ts, Ts)>,
+    /// The legs' indices by `started_at` (then file order): a window's legs are a range.
+    by_start: Vec<u32>,
+}
+
+/// The rows of one report's window and their facts (SPEC §3), when they are not the whole read.
+pub struct Slice {
+    /// The window's rows.
+    pub ds: Dataset,
+    /// Their facts.
+    pub facts: Facts,
 }
 
 impl Prepared {
@@ -40,6 +52,7 @@ impl Prepared {
     /// the raw agent rows they read are freed before the call facts are built, so the two
     /// never take memory at the same time.
     pub fn load(dir: &Path, opts: LoadOptions, nows: impl IntoIterator<Item = Ts>) -> Result<Self> {
+        let read = opts.window.as_ref().and_then(|w| w.bounds());
         let mut ds = input::load(dir, opts)?;
         let mut timelines = BTreeMap::new();
         for now in nows {
@@ -50,11 +63,13 @@ impl Prepared {
         ds.release_agent_rows();
         let facts = Facts::build(&mut ds);
         Ok(Prepared {
+            by_start: by_start(&ds),
             ds,
             facts,
             timelines,
             lazy: false,
             none: Timeline::default(),
+            read,
         })
     }
 
@@ -62,15 +77,45 @@ impl Prepared {
     /// a few at a time (`ensure`, `forget`): a catch-up of thousands of fires never holds
     /// thousands of timelines.
     pub fn load_lazy(dir: &Path, opts: LoadOptions) -> Result<Self> {
+        let read = opts.window.as_ref().and_then(|w| w.bounds());
         let mut ds = input::load(dir, opts)?;
         let facts = Facts::build(&mut ds);
         Ok(Prepared {
+            by_start: by_start(&ds),
             ds,
             facts,
             timelines: BTreeMap::new(),
             lazy: true,
             none: Timeline::default(),
+            read,
         })
+    }
+
+    /// The rows of the window `[from, to)` with their facts, or `None` when the window holds
+    /// the whole read (its rows and facts are then the prepared ones).
+    pub fn slice(&self, (from, to): (Ts, Ts)) -> Option<Slice> {
+        if self.read.is_some_and(|(lo, hi)| from <= lo && hi <= to) {
+            return None;
+        }
+        let mut legs = self.by_start[self.leg_range(from, to)].to_vec();
+        legs.sort_unstable();
+        let ds = self.ds.slice(from, to, &legs);
+        let (facts, _counted_already) = Facts::derive(&ds);
+        Some(Slice { ds, facts })
+    }
+
+    /// The positions in `by_start` of the legs starting in `[from, to)`.
+    fn leg_range(&self, from: Ts, to: Ts) -> std::ops::Range<usize> {
+        let start = |k: &u32| self.ds.legs[*k as usize].started_at;
+        let a = self.by_start.partition_point(|k| start(k) < from);
+        let b = self.by_start.partition_point(|k| start(k) < to);
+        a..b
+    }
+
+    /// The data-quality counts of a report whose window is `[from, to)` (SPEC §3).
+    pub fn quality(&self, (from, to): (Ts, Ts)) -> crate::model::quality::Quality {
+        let legs = self.leg_range(from, to).len() as u64;
+        self.ds.quality_within(from, to, legs)
     }
 
     /// Builds the timelines of these "nows" that are missing (a lazily prepared dataset).
@@ -93,15 +138,26 @@ impl Prepared {
 
     /// What a report over `period` as of `now` reads. A report that reads agent time needs the
     /// timeline of `now` (given to `load`, or built by `ensure`).
-    pub fn ctx(&self, period: Period, now: Ts, agent_time: bool) -> Ctx<'_> {
+    /// `slice`: the report's window's rows, from `Prepared::slice` (`None`: the whole read).
+    pub fn ctx<'a>(
+        &'a self,
+        slice: Option<&'a Slice>,
+        period: Period,
+        now: Ts,
+        agent_time: bool,
+    ) -> Ctx<'a> {
         let timeline = if agent_time {
             &self.timelines[&now]
         } else {
             self.timelines.get(&now).unwrap_or(&self.none)
         };
+        let (ds, facts) = match slice {
+            Some(s) => (&s.ds, &s.facts),
+            None => (&self.ds, &self.facts),
+        };
         Ctx {
-            ds: &self.ds,
-            facts: &self.facts,
+            ds,
+            facts,
             timeline,
             period,
             now,
@@ -143,6 +199,14 @@ impl Prepared {
         }
         Ok(())
     }
+}
+
+/// The legs' indices sorted by `started_at`, then file order.
+fn by_start(ds: &Dataset) -> Vec<u32> {
+    use rayon::prelude::*;
+    let mut order: Vec<u32> = (0..ds.legs.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&i| (ds.legs[i as usize].started_at, i));
+    order
 }
 
 /// Progress on a terminal (SPEC §1): a spinner while the dataset is read, then a bar of the

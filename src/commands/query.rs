@@ -7,10 +7,19 @@ use crate::commands::Prepared;
 use crate::config::QueryConfig;
 use crate::dataflow;
 use crate::error::{Error, Result};
+use crate::input::window::Window;
 
 /// Runs the command.
 pub fn run(c: &QueryConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
-    let prepared = Prepared::load(&c.data, c.load, [c.query.now])?;
+    // A request for a period reads the period's window (SPEC §3): the period ± 24 h.
+    let opts = match dataflow::period(&c.query) {
+        Some((from, to)) => c
+            .load
+            .clone()
+            .within(Window::new([(from - 86_400, to + 86_400)]), None),
+        None => c.load.clone(),
+    };
+    let prepared = Prepared::load(&c.data, opts, [c.query.now])?;
     let value = dataflow::answer(&prepared, &c.query)?;
     prepared.report_quality(err)?;
     if let Some((from, to)) = dataflow::period(&c.query) {

@@ -2,19 +2,22 @@
 //! the dataset, the fires that wait for data set aside (`plan`), every report computed from the
 //! same facts and committed and logged as soon as it is done, in a fixed order.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use rayon::prelude::*;
 
-use crate::commands::{Prepared, Progress};
+use crate::commands::{Prepared, Progress, Slice};
 use crate::config::{RunConfig, RunMode};
 use crate::error::{Error, Result};
+use crate::input::window::{Known, SpanCache, Window};
 use crate::jobs::{self, Job};
-use crate::output::{file_url, sweep_temporaries, LogEntry, OutLock, ReportLog, Staged};
+use crate::output::{
+    file_url, sweep_temporaries, write_atomic, LogEntry, OutLock, ReportLog, Staged,
+};
 use crate::plan::{self, Arrival, Planned};
 use crate::render;
-use crate::reports::{compute, Period, Request};
+use crate::reports::{self, compute, Period, Request};
 use crate::time::{format_rfc3339, Ts};
 
 /// Reports computed at once; each batch is committed and logged before the next is computed,
@@ -61,13 +64,18 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
         .map(|p| p.fire)
         .collect();
     let progress = Progress::reading(c.progress, &c.data);
-    // One read of the dataset for every report of the run. Few "nows": every timeline at
-    // once, the raw agent rows freed; many (a long catch-up): built a batch at a time.
+    // One read of the dataset for every report of the run, of the rows their windows need;
+    // the CDR files earlier runs found outside them are not opened (SPEC §3, §5.4).
+    let window = Window::new(owed.iter().map(|p| window_of(&jobs, p)));
+    let opts = c.load.clone().within(window, Some(SpanCache::load(&c.out)));
+    // Few "nows": every timeline at once, the raw agent rows freed; many (a long catch-up):
+    // built a batch at a time.
     let mut prepared = if agent_fires.len() <= batch_size() {
-        Prepared::load(&c.data, c.load, agent_fires.iter().copied())?
+        Prepared::load(&c.data, opts, agent_fires.iter().copied())?
     } else {
-        Prepared::load_lazy(&c.data, c.load)?
+        Prepared::load_lazy(&c.data, opts)?
     };
+    remember_spans(&c.out, &prepared.ds.learned);
     progress.suspend(|| prepared.report_quality(err))?;
     let arrival = Arrival::new(
         prepared.ds.legs.iter().map(|l| l.started_at).collect(),
@@ -93,9 +101,19 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
                 .filter(|p| jobs[p.job].kind.spec().agent_time)
                 .map(|p| p.fire),
         );
+        // Each report reads its own window's rows, whatever else the run reads (SPEC §3).
+        let windows: BTreeSet<(Ts, Ts)> = batch.iter().map(|p| window_of(&jobs, p)).collect();
+        let slices: BTreeMap<(Ts, Ts), Option<Slice>> = windows
+            .into_par_iter()
+            .map(|w| (w, prepared.slice(w)))
+            .collect();
         let staged: Vec<Result<(Staged, u64)>> = batch
             .par_iter()
-            .map(|p| stage(c, &jobs[p.job], p, &prepared))
+            .map(|p| {
+                let w = window_of(&jobs, p);
+                let slice = slices.get(&w).and_then(Option::as_ref);
+                stage(c, &jobs[p.job], p, &prepared, slice, w)
+            })
             .collect();
         for (p, result) in batch.iter().zip(staged) {
             progress.inc();
@@ -189,14 +207,39 @@ fn owed(c: &RunConfig, jobs: &[Job], log: &ReportLog) -> Result<Vec<(usize, Ts)>
     })
 }
 
-/// Computes one report and writes it under a temporary name beside its place.
-fn stage(c: &RunConfig, job: &Job, p: &Planned, prepared: &Prepared) -> Result<(Staged, u64)> {
+/// A planned report's window (SPEC §3).
+fn window_of(jobs: &[Job], p: &Planned) -> (Ts, Ts) {
+    reports::window(jobs[p.job].kind, p.from, p.to, p.fire)
+}
+
+/// Stores what this read learned of the CDR files' times for the next run. The cache only
+/// saves reading: a run whose cache cannot be written goes on and reads more next time.
+fn remember_spans(out: &std::path::Path, learned: &[(std::path::PathBuf, Known)]) {
+    let mut cache = SpanCache::default();
+    for (path, known) in learned {
+        cache.learn(path, *known);
+    }
+    if cache != SpanCache::load(out) {
+        let _ = write_atomic(&out.join(SpanCache::FILE), &cache.to_bytes());
+    }
+}
+
+/// Computes one report from its window's rows and writes it under a temporary name beside its
+/// place.
+fn stage(
+    c: &RunConfig,
+    job: &Job,
+    p: &Planned,
+    prepared: &Prepared,
+    slice: Option<&Slice>,
+    window: (Ts, Ts),
+) -> Result<(Staged, u64)> {
     let period = Period {
         from: p.from,
         to: p.to,
         tz: job.tz,
     };
-    let ctx = prepared.ctx(period, p.fire, job.kind.spec().agent_time);
+    let ctx = prepared.ctx(slice, period, p.fire, job.kind.spec().agent_time);
     let req = Request {
         kind: job.kind,
         params: job.params.clone(),
@@ -210,7 +253,7 @@ fn stage(c: &RunConfig, job: &Job, p: &Planned, prepared: &Prepared) -> Result<(
         schedule_name: Some(&job.schedule_name),
         generated: p.fire,
         params: &job.params,
-        quality: &prepared.ds.quality,
+        quality: &prepared.quality(window),
     };
     Staged::write(&c.out.join(file_url(job, p.from, p.to)), |w| {
         render::write(table, job.format, &meta, w)

@@ -11,7 +11,7 @@ use crate::time::{format_rfc3339, Ts};
 
 /// Runs the command.
 pub fn run(c: &ValidateConfig, out: &mut dyn Write) -> Result<()> {
-    let mut ds = input::load(&c.data, c.load)?;
+    let mut ds = input::load(&c.data, c.load.clone())?;
     let facts = Facts::build(&mut ds);
     report(&ds, &facts, c, out).map_err(Error::stdout)
 }

@@ -8,6 +8,7 @@ use crate::model::legs::{Endpoint, Extra, Leg, Party};
 use crate::model::pool::Sym;
 use crate::model::rows::Origin;
 use crate::model::TableName;
+use crate::time::Ts;
 
 mod col {
     super::columns! {
@@ -34,7 +35,7 @@ fn endpoint(row: &RowView<'_>, c: usize, cx: &mut ParseCx) -> Result<Endpoint, F
     };
     let (e, unknown) = Endpoint::parse(text, &mut cx.strings);
     if unknown {
-        cx.quality.warn(format!(
+        cx.warn(format!(
             "cdr: unknown {} \"{}\" (kept as written)",
             row.name(c),
             e.name(&cx.strings)
@@ -47,6 +48,12 @@ impl Record for Leg {
     const NAME: TableName = TableName::Cdr;
     const COLUMNS: &'static [&'static str] = NAMES;
     const REQUIRED: &'static [usize] = &[SESSION_ID, CALLER, CALLEE, STARTED_AT, ENDED_AT];
+
+    const TIMED: bool = true;
+
+    fn time(row: &RowView<'_>) -> Option<Ts> {
+        row.required_ts(STARTED_AT).ok()
+    }
 
     fn parse(row: &RowView<'_>, loc: Loc, cx: &mut ParseCx) -> Result<Leg, RowIssue> {
         let session = row.required(SESSION_ID)?;
@@ -94,7 +101,7 @@ impl Record for Leg {
             Some(t) => {
                 let (p, unknown) = Party::parse(t, &mut cx.strings);
                 if unknown {
-                    cx.quality.warn(format!(
+                    cx.warn(format!(
                         "cdr: unknown direction \"{}\" (kept as written)",
                         p.name(&cx.strings)
                     ));

@@ -78,6 +78,8 @@ pub fn drop_repeated_legs(ds: &mut Dataset, stamps: Vec<Stamp>, skip_bad_rows: b
         .collect();
     order.sort_unstable();
     let mut drop = vec![false; n];
+    // Which dropped legs are copies (the others conflict).
+    let mut copy = vec![false; n];
     let (mut copies, mut conflicts) = (0u64, 0u64);
     let mut first_conflict: Option<(usize, usize)> = None;
     for run in order.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
@@ -87,6 +89,7 @@ pub fn drop_repeated_legs(ds: &mut Dataset, stamps: Vec<Stamp>, skip_bad_rows: b
             drop[later] = true;
             if stamps[later].row == stamps[first].row {
                 copies += 1;
+                copy[later] = true;
             } else {
                 conflicts += 1;
                 if first_conflict.is_none_or(|(_, l)| later < l) {
@@ -101,12 +104,18 @@ pub fn drop_repeated_legs(ds: &mut Dataset, stamps: Vec<Stamp>, skip_bad_rows: b
     if copies + conflicts == 0 {
         return Ok(());
     }
-    ds.quality.warn_n("cdr: duplicate leg (kept once)", copies);
-    for _ in 0..conflicts {
-        ds.quality.skip(
-            TableName::Cdr,
-            "cdr: leg with an earlier leg's key and other values".into(),
-        );
+    for (i, _) in drop.iter().enumerate().filter(|(_, d)| **d) {
+        let at = ds.legs[i].started_at;
+        if copy[i] {
+            ds.quality
+                .warn_at(at, "cdr: duplicate leg (kept once)".into());
+        } else {
+            ds.quality.skip_at(
+                at,
+                TableName::Cdr,
+                "cdr: leg with an earlier leg's key and other values".into(),
+            );
+        }
     }
     if let Some(stats) = ds.quality.tables.get_mut(&TableName::Cdr) {
         stats.rows -= copies + conflicts;

@@ -8,6 +8,9 @@ pub mod parts;
 pub mod rows;
 pub mod source;
 pub mod table;
+pub mod window;
+
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
@@ -26,15 +29,23 @@ use parts::{Part, Stitch, PART_BYTES};
 use rows::{read_rows, FieldError};
 use source::{table_files, SourceFile};
 use table::{ParseCx, Record};
+use window::{Known, Span, SpanCache, Stat, Window};
 
 /// How to read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// Skip invalid rows (counting them by reason) instead of stopping at the first.
     pub skip_bad_rows: bool,
     /// Keep each leg's SIP `call_id`. Only the Dataflow call history prints it, and a month's
     /// ids (nearly all distinct) take about 30 bytes a leg, so reports read without them.
     pub call_ids: bool,
+    /// The union of the due reports' windows (SPEC §3): CDR rows starting outside it are
+    /// dropped as soon as their `started_at` is read, and agent sessions that do not overlap
+    /// it with their rows. `None`: everything is read (`validate`).
+    pub window: Option<Arc<Window>>,
+    /// What earlier runs learned of the CDR files' times: a file whose rows all lie outside
+    /// `window` is not opened.
+    pub spans: Option<Arc<SpanCache>>,
 }
 
 impl Default for LoadOptions {
@@ -43,6 +54,8 @@ impl Default for LoadOptions {
         LoadOptions {
             skip_bad_rows: false,
             call_ids: true,
+            window: None,
+            spans: None,
         }
     }
 }
@@ -53,6 +66,17 @@ impl LoadOptions {
         LoadOptions {
             skip_bad_rows,
             call_ids: false,
+            window: None,
+            spans: None,
+        }
+    }
+
+    /// These options reading only what `window` needs, with what `spans` knows of the files.
+    pub fn within(self, window: Window, spans: Option<SpanCache>) -> LoadOptions {
+        LoadOptions {
+            window: Some(Arc::new(window)),
+            spans: spans.map(Arc::new),
+            ..self
         }
     }
 }
@@ -68,6 +92,10 @@ struct Batch<T> {
     stamps: Vec<duplicates::Stamp>,
     /// Where a part's reader stopped (see `read_rows`).
     stop: Option<u64>,
+    /// The span of the rows' times, kept or not (a timed table, `Record::TIMED`).
+    span: Option<Span>,
+    /// Every row had a valid time: `span` covers the piece.
+    spanned: bool,
 }
 
 /// What one thread reads: a whole file, or a part of a large plain CSV file.
@@ -76,20 +104,36 @@ struct Piece {
     /// The file's index in `Dataset::files`.
     index: u32,
     part: Option<Part>,
+    /// The file's size and modification time before it was read.
+    stat: Option<Stat>,
 }
 
-fn read_file<T: Record>(piece: &Piece, opts: LoadOptions) -> Result<Batch<T>> {
+fn read_file<T: Record>(piece: &Piece, opts: &LoadOptions) -> Result<Batch<T>> {
     let (file, part) = (&piece.file, piece.part.as_ref());
     let mut cx = ParseCx::new(piece.index, opts.call_ids);
     // A part knows its line feeds; a whole file's are estimated from its head.
     let lines = part.map_or_else(|| file.estimated_lines(), |p| Some(p.lines as usize));
     let mut rows = Vec::with_capacity(lines.unwrap_or(0));
+    let window = opts.window.as_deref().filter(|_| T::TIMED);
+    let (mut span, mut spanned) = (None::<Span>, T::TIMED);
     let stop = read_rows(file, part, T::COLUMNS, T::REQUIRED, |row, loc| {
+        // A row outside every due report's window is dropped here, before any other cell is
+        // decoded, checked or interned (SPEC §3, §7).
+        if T::TIMED {
+            cx.at = row.as_ref().ok().and_then(T::time);
+            match cx.at {
+                Some(t) => {
+                    span = Some(span.map_or(Span { first: t, last: t }, |s| s.with(t)));
+                    if window.is_some_and(|w| !w.contains(t)) {
+                        return Ok(());
+                    }
+                }
+                None => spanned = false,
+            }
+        }
         match row.and_then(|r| T::parse(&r, loc, &mut cx)) {
             Ok(t) => rows.push(t),
-            Err(issue) if opts.skip_bad_rows => {
-                cx.quality.skip(T::NAME, issue.reason(T::NAME.as_str()))
-            }
+            Err(issue) if opts.skip_bad_rows => cx.skip(T::NAME, issue.reason(T::NAME.as_str())),
             Err(issue) => return Err(issue.into_error(file, loc)),
         }
         // The next row interns at most one text per column.
@@ -109,6 +153,8 @@ fn read_file<T: Record>(piece: &Piece, opts: LoadOptions) -> Result<Batch<T>> {
         quality: cx.quality,
         stamps: cx.stamps,
         stop,
+        span,
+        spanned,
     })
 }
 
@@ -131,18 +177,37 @@ struct Found {
 }
 
 /// Finds a table's files and gives them their indices in `Dataset::files`.
-fn find(dir: &Path, name: TableName, ds: &mut Dataset) -> Result<Option<Found>> {
+/// A CDR file that earlier runs found to hold no row inside the read's window is not opened.
+fn find(
+    dir: &Path,
+    name: TableName,
+    ds: &mut Dataset,
+    opts: &LoadOptions,
+) -> Result<Option<Found>> {
     let Some(files) = table_files(dir, name.as_str(), &mut ds.quality)? else {
         return Ok(None);
     };
     let mut pieces = Vec::with_capacity(files.len());
     for file in files {
+        let stat = Stat::of(&file.path);
+        if name == TableName::Cdr {
+            if let (Some(window), Some(cache)) = (&opts.window, &opts.spans) {
+                if let (Some(span), Some(stat)) = (cache.lookup(&file.path, stat), stat) {
+                    if span.is_none_or(|s| !window.meets(s.first, s.last)) {
+                        // Still known: the next run's cache keeps it.
+                        ds.learned.push((file.path, Known { stat, span }));
+                        continue;
+                    }
+                }
+            }
+        }
         let index = ds.files.len() as u32;
         ds.files.push(file.path.clone());
         pieces.push(Piece {
             file,
             index,
             part: None,
+            stat,
         });
     }
     ds.quality.tables.entry(name).or_default();
@@ -159,23 +224,25 @@ fn cut(pieces: &[Piece], part_bytes: u64) -> Result<Vec<Piece>> {
                 file: piece.file.clone(),
                 index: piece.index,
                 part: None,
+                stat: piece.stat,
             });
         }
         out.extend(parts.into_iter().map(|part| Piece {
             file: piece.file.clone(),
             index: piece.index,
             part: Some(part),
+            stat: piece.stat,
         }));
     }
     Ok(out)
 }
 
 /// Parses every piece of a table, in parallel; results in piece order.
-fn parse<T: Record>(found: &Option<Found>, opts: LoadOptions) -> Option<Vec<Result<Batch<T>>>> {
+fn parse<T: Record>(found: &Option<Found>, opts: &LoadOptions) -> Option<Vec<Result<Batch<T>>>> {
     Some(parse_pieces(&found.as_ref()?.pieces, opts))
 }
 
-fn parse_pieces<T: Record>(pieces: &[Piece], opts: LoadOptions) -> Vec<Result<Batch<T>>> {
+fn parse_pieces<T: Record>(pieces: &[Piece], opts: &LoadOptions) -> Vec<Result<Batch<T>>> {
     pieces.par_iter().map(|p| read_file::<T>(p, opts)).collect()
 }
 
@@ -186,7 +253,7 @@ fn parse_pieces<T: Record>(pieces: &[Piece], opts: LoadOptions) -> Vec<Result<Ba
 fn load_windowed<T: Record>(
     ds: &mut Dataset,
     found: &Option<Found>,
-    opts: LoadOptions,
+    opts: &LoadOptions,
     part_bytes: u64,
 ) -> Result<Option<Vec<T>>> {
     let Some(found) = found else {
@@ -260,11 +327,14 @@ fn merge_into<T: Record>(
         // The first error in file order wins, whichever thread found it first.
         let mut batch = batch?;
         stitch.kept(piece.index, piece.part.as_ref(), batch.stop);
+        if T::TIMED {
+            ds.spans_read.push((piece.index, batch.span, batch.spanned));
+        }
         if !ds.strings.has_room(batch.strings.len()) || !ds.sessions.has_room(batch.sessions.len())
         {
             return Err(too_many_texts(&piece.file.path, None));
         }
-        let strings = ds.strings.absorb(batch.strings);
+        let strings = Arc::make_mut(&mut ds.strings).absorb(batch.strings);
         let sessions = ds.sessions.absorb(batch.sessions);
         // The first file's pools are taken as they are: nothing to remap.
         if strings.is_some() || sessions.is_some() {
@@ -288,15 +358,48 @@ fn merge_into<T: Record>(
     Ok(())
 }
 
+/// What the CDR's files were found to hold: each whole file read, every row with a valid
+/// `started_at`, is entered with its span, for `SpanCache`. `spans` lists each piece read as
+/// (file index, span, every row timed), parts of a file one after another.
+fn learned(
+    found: &Found,
+    spans: Vec<(u32, Option<Span>, bool)>,
+) -> Vec<(std::path::PathBuf, Known)> {
+    let mut by_file: Vec<(u32, Option<Span>, bool)> = Vec::new();
+    for (index, span, ok) in spans {
+        match by_file.last_mut() {
+            Some(last) if last.0 == index => {
+                last.1 = Span::join(last.1, span);
+                last.2 &= ok;
+            }
+            _ => by_file.push((index, span, ok)),
+        }
+    }
+    by_file
+        .into_iter()
+        .filter(|&(_, _, ok)| ok)
+        .filter_map(|(index, span, _)| {
+            let piece = found.pieces.iter().find(|p| p.index == index)?;
+            Some((
+                piece.file.path.clone(),
+                Known {
+                    stat: piece.stat?,
+                    span,
+                },
+            ))
+        })
+        .collect()
+}
+
 /// Reads the dataset in `dir`. The `cdr` table is required. Every table's files are parsed at
 /// once (across tables and files), then merged in table and file order, so the result never
 /// depends on which thread finished first.
 pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
-    load_in_parts(dir, opts, PART_BYTES)
+    load_in_parts(dir, &opts, PART_BYTES)
 }
 
 /// `load`, cutting a plain CSV CDR file into parts of about `part_bytes` bytes.
-fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Dataset> {
+fn load_in_parts(dir: &Path, opts: &LoadOptions, part_bytes: u64) -> Result<Dataset> {
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
@@ -306,12 +409,12 @@ fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Datas
         Err(source) => return Err(Error::dir(dir, "dataset directory", source)),
     }
     let mut ds = Dataset {
-        strings: StrPool::new(),
+        strings: Arc::new(StrPool::new()),
         sessions: StrPool::dense(),
         ..Dataset::default()
     };
     let [cdr, agents, queues, groups, codes, sessions, states, offhook] =
-        TableName::ALL.map(|t| find(dir, t, &mut ds));
+        TableName::ALL.map(|t| find(dir, t, &mut ds, opts));
     let (cdr, agents, queues, groups) = (cdr?, agents?, queues?, groups?);
     let (codes, sessions, states, offhook) = (codes?, sessions?, states?, offhook?);
     if cdr.is_none() {
@@ -341,6 +444,10 @@ fn load_in_parts(dir: &Path, opts: LoadOptions, part_bytes: u64) -> Result<Datas
         });
     });
     ds.legs = legs?.unwrap_or_default();
+    if let Some(found) = &cdr {
+        let spans = std::mem::take(&mut ds.spans_read);
+        ds.learned.extend(learned(found, spans));
+    }
     let stamps = std::mem::take(&mut ds.leg_stamps);
     duplicates::drop_repeated_legs(&mut ds, stamps, opts.skip_bad_rows)?;
     ds.agents = merge(&mut ds, &agents, agent_rows)?;
@@ -380,26 +487,31 @@ fn describe(ds: &Dataset, origin: Origin) -> String {
 }
 
 /// Ties rows to their login session (by index), dropping rows of unknown sessions with a
-/// warning. `fields` gives a row's session id and the index to set.
+/// warning, and those of sessions outside the read's window (`None` in `index`) without one.
+/// `fields` gives a row's session id and the index to set.
 fn attach<T>(
     rows: &mut Vec<T>,
     table: &str,
-    index: &HashMap<Sym, u32>,
+    index: &HashMap<Sym, Option<u32>>,
     quality: &mut Quality,
     fields: impl Fn(&mut T) -> (&Sym, &mut u32),
 ) {
-    let before = rows.len();
+    let mut unknown = 0u64;
     rows.retain_mut(|r| {
         let (id, session) = fields(r);
         match index.get(id) {
-            Some(&k) => {
+            Some(&Some(k)) => {
                 *session = k;
                 true
             }
-            None => false,
+            Some(None) => false,
+            None => {
+                unknown += 1;
+                false
+            }
         }
     });
-    let dropped = (before - rows.len()) as u64;
+    let dropped = unknown;
     quality.warn_n(
         format!("{table}: rows of a login session not in agent_sessions (ignored)"),
         dropped,
@@ -408,7 +520,7 @@ fn attach<T>(
 
 /// The checks that need more than one row: duplicate login sessions, state and off-hook rows
 /// of unknown sessions, overlapping state intervals (SPEC §2.3).
-fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
+fn check_agent_tables(ds: &mut Dataset, opts: &LoadOptions) -> Result<()> {
     let Some(mut sessions) = ds.agent_sessions.take() else {
         for (table, rows) in [
             ("agent_states", ds.agent_states.as_ref().map_or(0, Vec::len)),
@@ -457,9 +569,26 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
         index.insert(s.id, kept.len() as u32);
         kept.push(s);
     }
-    let sessions = kept;
     ds.quality
         .warn_n("agent_sessions: duplicate row (kept once)", repeated);
+    // Sessions that overlap no due report's window are left out with their rows (SPEC §3).
+    let mut sessions = Vec::with_capacity(kept.len());
+    let index: HashMap<Sym, Option<u32>> = kept
+        .into_iter()
+        .map(|s| {
+            let inside = opts
+                .window
+                .as_ref()
+                .is_none_or(|w| w.overlaps(s.login_at, s.logout_at));
+            let id = s.id;
+            if inside {
+                sessions.push(s);
+                (id, Some(sessions.len() as u32 - 1))
+            } else {
+                (id, None)
+            }
+        })
+        .collect();
 
     if let Some(mut states) = ds.agent_states.take() {
         attach(&mut states, "agent_states", &index, &mut ds.quality, |r| {
@@ -530,6 +659,15 @@ fn check_agent_tables(ds: &mut Dataset, opts: LoadOptions) -> Result<()> {
         );
         ds.offhook = Some(segs);
     }
+    // Each session's state and off-hook rows, for the row counts of a report's window.
+    let mut counts = vec![[0u32; 2]; sessions.len()];
+    for r in ds.agent_states.iter().flatten() {
+        counts[r.session as usize][0] += 1;
+    }
+    for r in ds.offhook.iter().flatten() {
+        counts[r.session as usize][1] += 1;
+    }
+    ds.session_rows = counts;
     ds.agent_sessions = Some(sessions);
     Ok(())
 }
@@ -594,7 +732,7 @@ pub(crate) mod tests {
     #[test]
     fn a_cdr_read_in_parts_is_the_cdr_read_whole() {
         let dir = cdr_dir(&cdr_text(300, None));
-        let load_cut = |part_bytes| load_in_parts(dir.path(), LoadOptions::default(), part_bytes);
+        let load_cut = |part_bytes| load_in_parts(dir.path(), &LoadOptions::default(), part_bytes);
         let whole = load_cut(u64::MAX).unwrap();
         assert_eq!(whole.legs.len(), 300);
         // Small parts put cuts inside the quoted line breaks: the part before reads on.
@@ -621,20 +759,20 @@ pub(crate) mod tests {
         let strict = LoadOptions::default();
         let skip = LoadOptions {
             skip_bad_rows: true,
-            ..strict
+            ..strict.clone()
         };
-        let whole = load_in_parts(dir.path(), strict, u64::MAX).unwrap_err();
+        let whole = load_in_parts(dir.path(), &strict, u64::MAX).unwrap_err();
         assert!(
             whole
                 .to_string()
                 .ends_with("cdr.csv:288: field \"started_at\": invalid timestamp \"x\""),
             "{whole}"
         );
-        let skipped = load_in_parts(dir.path(), skip, u64::MAX).unwrap();
+        let skipped = load_in_parts(dir.path(), &skip, u64::MAX).unwrap();
         for part_bytes in [40, 97, 1000] {
-            let e = load_in_parts(dir.path(), strict, part_bytes).unwrap_err();
+            let e = load_in_parts(dir.path(), &strict, part_bytes).unwrap_err();
             assert_eq!(e.to_string(), whole.to_string());
-            let ds = load_in_parts(dir.path(), skip, part_bytes).unwrap();
+            let ds = load_in_parts(dir.path(), &skip, part_bytes).unwrap();
             assert_eq!(ds.legs.len(), 299);
             assert_eq!(ds.quality, skipped.quality);
         }

@@ -42,6 +42,8 @@ pub struct ParseCx {
     pub stamp_buf: Vec<u8>,
     /// The file's index in `Dataset::files`.
     pub file: u32,
+    /// The time of the row being read (a timed table), where its warnings are placed.
+    pub at: Option<crate::time::Ts>,
     /// Each column's symbol in the previous row (see `intern_in`).
     recent: [Sym; RECENT_COLUMNS],
     /// The previous row's CDR session.
@@ -52,6 +54,22 @@ pub struct ParseCx {
 const RECENT_COLUMNS: usize = 48;
 
 impl ParseCx {
+    /// Counts a warning about the row being read, placed at its time if it has one.
+    pub fn warn(&mut self, kind: String) {
+        match self.at {
+            Some(at) => self.quality.warn_at(at, kind),
+            None => self.quality.warn(kind),
+        }
+    }
+
+    /// Counts the row being read as skipped, placed at its time if it has one.
+    pub fn skip(&mut self, table: crate::model::TableName, reason: String) {
+        match self.at {
+            Some(at) => self.quality.skip_at(at, table, reason),
+            None => self.quality.skip(table, reason),
+        }
+    }
+
     /// A context for file number `file`; `keep_call_ids` as `LoadOptions::call_ids`.
     pub fn new(file: u32, keep_call_ids: bool) -> ParseCx {
         ParseCx {
@@ -63,6 +81,7 @@ impl ParseCx {
             stamps: Vec::new(),
             stamp_buf: Vec::new(),
             file,
+            at: None,
             recent: [Sym::EMPTY; RECENT_COLUMNS],
             recent_session: None,
         }
@@ -128,6 +147,16 @@ pub trait Record: Sized + Send {
     const COLUMNS: &'static [&'static str];
     /// Columns that must be in a CSV header.
     const REQUIRED: &'static [usize];
+
+    /// Whether the table's rows are placed in time by `time` and skipped outside the read's
+    /// window (the CDR).
+    const TIMED: bool = false;
+
+    /// The row's time (`started_at`), read alone before the rest of the row; `None` when it is
+    /// not valid (`parse` then says why).
+    fn time(_row: &RowView<'_>) -> Option<crate::time::Ts> {
+        None
+    }
 
     /// Parses one row.
     fn parse(row: &RowView<'_>, loc: Loc, cx: &mut ParseCx) -> Result<Self, RowIssue>;

@@ -24,8 +24,22 @@ pub struct Directory {
 impl Directory {
     /// Builds the lookups; a later row of a number wins over an earlier one (warned about).
     pub fn build(ds: &mut Dataset, queue: &Entries, groups: &Entries) -> Directory {
+        let (d, duplicates) = Directory::derive(ds, queue, groups);
+        for (kind, n) in duplicates {
+            ds.quality.warn_n(kind, n);
+        }
+        d
+    }
+
+    /// Builds the lookups, returning the repeated dimension keys by kind instead of counting
+    /// them (a window's slice has them counted already).
+    pub fn derive(
+        ds: &Dataset,
+        queue: &Entries,
+        groups: &Entries,
+    ) -> (Directory, Vec<(&'static str, u64)>) {
         let mut d = Directory::default();
-        let mut duplicates: Vec<(&str, u64)> = Vec::new();
+        let mut duplicates: Vec<(&'static str, u64)> = Vec::new();
         if let Some(agents) = &ds.agents {
             let n = last_wins(&mut d.agents, agents.iter().map(|a| a.id));
             duplicates.push(("agents: duplicate agent_id (the last row is used)", n));
@@ -52,9 +66,6 @@ impl Directory {
             for c in codes {
                 d.codes.insert(c.code, (c.label, c.category));
             }
-        }
-        for (kind, n) in duplicates {
-            ds.quality.warn_n(kind, n);
         }
         // Names from the CDR: the first entry leg (file order) of each queue / ring group.
         for (entries, names) in [(queue, &mut d.queue_names), (groups, &mut d.group_names)] {
@@ -83,7 +94,7 @@ impl Directory {
         for (ext, name) in from_caller {
             d.cdr_names.entry(ext).or_insert(name);
         }
-        d
+        (d, duplicates)
     }
 
     /// The `agents` row of an extension.
@@ -200,9 +211,9 @@ f,555,TRUNK,,8001,QUEUE,,QUEUE,8001,Support,50,60
         let codes = "code,label,category\nB1,Coffee break,break\nM,Meeting,\n";
         let cdr = "session_id,caller,callee,started_at,ended_at\nx,1,2,1,2\n";
         let mut ds = load_csv(&[("cdr", cdr), ("not_ready_codes", codes)]);
-        ds.strings.intern("LUNCH");
-        ds.strings.intern("NAP");
-        ds.strings.intern("lunch");
+        std::sync::Arc::make_mut(&mut ds.strings).intern("LUNCH");
+        std::sync::Arc::make_mut(&mut ds.strings).intern("NAP");
+        std::sync::Arc::make_mut(&mut ds.strings).intern("lunch");
         let f = Facts::build(&mut ds);
         let code = |c: &str| f.directory.code(&ds, ds.strings.lookup(c).unwrap());
         assert_eq!(code("B1"), ("Coffee break", Category::Break));

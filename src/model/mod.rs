@@ -11,6 +11,8 @@ pub mod rows;
 
 use std::path::PathBuf;
 
+use crate::time::Ts;
+
 use legs::Leg;
 use pool::StrPool;
 use quality::Quality;
@@ -78,8 +80,8 @@ impl std::fmt::Display for TableName {
 pub struct Dataset {
     /// Every file read, in reading order; `Origin::file` indexes it.
     pub files: Vec<PathBuf>,
-    /// Text cells of every table.
-    pub strings: StrPool,
+    /// Text cells of every table; shared with the window slices (`Dataset::slice`).
+    pub strings: std::sync::Arc<StrPool>,
     /// CDR session ids; a leg's `call` indexes it.
     pub sessions: StrPool,
     /// `cdr`, in file order.
@@ -105,6 +107,14 @@ pub struct Dataset {
     pub quality: Quality,
     /// While reading: each leg's duplicate stamp (`input::duplicates`), emptied once checked.
     pub leg_stamps: Vec<crate::input::duplicates::Stamp>,
+    /// While reading: each CDR piece's span of `started_at` (file index, span, every row had
+    /// one).
+    pub spans_read: Vec<(u32, Option<crate::input::window::Span>, bool)>,
+    /// Each agent session's number of `agent_states` and `offhook` rows, by session index.
+    pub session_rows: Vec<[u32; 2]>,
+    /// What the read learned (or confirmed) of each CDR file's times, for the next run's
+    /// `SpanCache`.
+    pub learned: Vec<(PathBuf, crate::input::window::Known)>,
 }
 
 impl Dataset {
@@ -143,6 +153,71 @@ impl Dataset {
         }
     }
 
+    /// The data-quality counts of a report whose window is `[from, to)` (SPEC §3): the rows
+    /// of the window (`legs` CDR legs in it; the agent sessions overlapping it, with their
+    /// state and off-hook rows), the CDR's warnings and skipped rows inside it, and every count
+    /// not placed in time.
+    pub fn quality_within(&self, from: Ts, to: Ts, legs: u64) -> Quality {
+        let mut q = self.quality.within(from, to);
+        let mut set = |table: TableName, rows: u64| {
+            if let Some(t) = q.tables.get_mut(&table) {
+                t.rows = rows;
+            }
+        };
+        set(TableName::Cdr, legs);
+        if let Some(sessions) = &self.agent_sessions {
+            let (mut n, mut states, mut offhook) = (0u64, 0u64, 0u64);
+            for (s, rows) in sessions.iter().zip(&self.session_rows) {
+                if s.overlaps(from, to) {
+                    n += 1;
+                    states += u64::from(rows[0]);
+                    offhook += u64::from(rows[1]);
+                }
+            }
+            set(TableName::AgentSessions, n);
+            set(TableName::AgentStates, states);
+            set(TableName::Offhook, offhook);
+        }
+        q
+    }
+
+    /// The dataset of a report's window `[from, to)` (SPEC §3): the legs starting in it (given
+    /// by index, in file order), every other table as it is, and the window's quality counts.
+    /// The text pool is shared; session ids are pooled anew. The state and off-hook rows are
+    /// left out: a report reads them through its timeline.
+    pub fn slice(&self, from: Ts, to: Ts, legs: &[u32]) -> Dataset {
+        let mut sessions = StrPool::dense();
+        let mut call_ids = pool::TextColumn::default();
+        let legs: Vec<Leg> = legs
+            .iter()
+            .map(|&i| {
+                let mut l = self.legs[i as usize].clone();
+                l.call = sessions.intern(self.sessions.get(pool::Sym(l.call))).0;
+                if !self.call_ids.is_empty() {
+                    call_ids.push(self.call_id(i as usize));
+                }
+                l
+            })
+            .collect();
+        Dataset {
+            files: self.files.clone(),
+            strings: self.strings.clone(),
+            sessions,
+            call_ids,
+            agents: self.agents.clone(),
+            queues: self.queues.clone(),
+            ring_groups: self.ring_groups.clone(),
+            not_ready_codes: self.not_ready_codes.clone(),
+            agent_sessions: self.agent_sessions.clone(),
+            agent_states: self.agent_states.as_ref().map(|_| Vec::new()),
+            offhook: self.offhook.as_ref().map(|_| Vec::new()),
+            quality: self.quality_within(from, to, legs.len() as u64),
+            legs,
+            session_rows: self.session_rows.clone(),
+            ..Dataset::default()
+        }
+    }
+
     /// The number of calls (distinct session ids).
     pub fn call_count(&self) -> usize {
         self.sessions.len()
@@ -166,20 +241,30 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// Derives the facts; may add warnings (duplicate dimension rows) to the dataset.
+    /// Derives the facts; adds the warnings about repeated dimension keys to the dataset.
     pub fn build(ds: &mut Dataset) -> Facts {
+        let (facts, duplicates) = Facts::derive(ds);
+        for (kind, n) in duplicates {
+            ds.quality.warn_n(kind, n);
+        }
+        facts
+    }
+
+    /// Derives the facts, returning the repeated dimension keys by kind (see `Facts::build`).
+    pub fn derive(ds: &Dataset) -> (Facts, Vec<(&'static str, u64)>) {
         let calls = calls::Calls::build(&ds.legs, ds.call_count());
         let queue = queue::Entries::build(&ds.legs, &calls, &ds.strings, queue::Service::Queue);
         let groups =
             queue::Entries::build(&ds.legs, &calls, &ds.strings, queue::Service::RingGroup);
         let callbacks = queue::Callbacks::build(&ds.legs, &queue);
-        let directory = directory::Directory::build(ds, &queue, &groups);
-        Facts {
+        let (directory, duplicates) = directory::Directory::derive(ds, &queue, &groups);
+        let facts = Facts {
             calls,
             queue,
             groups,
             callbacks,
             directory,
-        }
+        };
+        (facts, duplicates)
     }
 }

@@ -220,6 +220,13 @@ pub struct AgentSession {
     pub origin: Origin,
 }
 
+impl AgentSession {
+    /// Does the session overlap `[from, to)`? A session still logged in reaches on.
+    pub fn overlaps(&self, from: crate::time::Ts, to: crate::time::Ts) -> bool {
+        self.login_at < to && self.logout_at.is_none_or(|end| end > from)
+    }
+}
+
 /// A row of `agent_states`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StateRow {

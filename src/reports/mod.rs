@@ -159,6 +159,20 @@ pub struct Ctx<'a> {
     pub now: Ts,
 }
 
+/// The rows a report over `[from, to)` as of `now` depends on (SPEC §3): the CDR legs that
+/// start in the returned range and the agent sessions that overlap it — the period widened by
+/// a day on each side, so a call that starts in the period has its legs (a call spanning more
+/// than a day is warned about). AGENT_SESSION_REPORT_RAW lists sessions to their end, at the
+/// latest `now` for one still logged in, so its range reaches a day past `now` too.
+pub fn window(kind: ReportKind, from: Ts, to: Ts, now: Ts) -> (Ts, Ts) {
+    const DAY: Ts = 86_400;
+    let to = match kind {
+        ReportKind::AgentSessionReportRaw => to.max(now),
+        _ => to,
+    };
+    (from - DAY, to + DAY)
+}
+
 /// One report to compute.
 #[derive(Debug, Clone)]
 pub struct Request {
