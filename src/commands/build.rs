@@ -16,12 +16,14 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         writeln!(err, "warning: {w}").map_err(Error::stderr)?;
     }
     let window = reports::window(c.request.kind, c.period.from, c.period.to, c.now);
-    let opts = c.load.clone().within(Window::new([window]), None);
+    let agent = c.request.kind.spec().reads_agent_tables();
+    let mut opts = c.load.clone().within(Window::new([window]), None);
+    opts.agent_tables = agent;
     let prepared = Prepared::load(&c.data, opts, [c.now])?;
     let slice = prepared.slice(window);
     let ctx = prepared.ctx(slice.as_ref(), c.period, c.now, true);
     let table = compute(&ctx, &c.request)?;
-    let quality = prepared.quality(window);
+    let quality = prepared.quality(window, agent);
     prepared.report_quality(err)?;
     prepared.warn_if_no_data(c.period.from, c.period.to, c.period.tz, err)?;
     let meta = render::Meta {

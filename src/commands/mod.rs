@@ -113,9 +113,10 @@ impl Prepared {
     }
 
     /// The data-quality counts of a report whose window is `[from, to)` (SPEC §3).
-    pub fn quality(&self, (from, to): (Ts, Ts)) -> crate::model::quality::Quality {
+    /// `agent`: whether the report reads the agent tables.
+    pub fn quality(&self, (from, to): (Ts, Ts), agent: bool) -> crate::model::quality::Quality {
         let legs = self.leg_range(from, to).len() as u64;
-        self.ds.quality_within(from, to, legs)
+        self.ds.quality_within(from, to, legs, agent)
     }
 
     /// Builds the timelines of these "nows" that are missing (a lazily prepared dataset).

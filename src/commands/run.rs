@@ -67,7 +67,10 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     // One read of the dataset for every report of the run, of the rows their windows need;
     // the CDR files earlier runs found outside them are not opened (SPEC §3, §5.4).
     let window = Window::new(owed.iter().map(|p| window_of(&jobs, p)));
-    let opts = c.load.clone().within(window, Some(SpanCache::load(&c.out)));
+    let mut opts = c.load.clone().within(window, Some(SpanCache::load(&c.out)));
+    opts.agent_tables = owed
+        .iter()
+        .any(|p| jobs[p.job].kind.spec().reads_agent_tables());
     // Few "nows": every timeline at once, the raw agent rows freed; many (a long catch-up):
     // built a batch at a time.
     let mut prepared = if agent_fires.len() <= batch_size() {
@@ -253,7 +256,7 @@ fn stage(
         schedule_name: Some(&job.schedule_name),
         generated: p.fire,
         params: &job.params,
-        quality: &prepared.quality(window),
+        quality: &prepared.quality(window, job.kind.spec().reads_agent_tables()),
     };
     Staged::write(&c.out.join(file_url(job, p.from, p.to)), |w| {
         render::write(table, job.format, &meta, w)

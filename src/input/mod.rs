@@ -46,6 +46,9 @@ pub struct LoadOptions {
     /// What earlier runs learned of the CDR files' times: a file whose rows all lie outside
     /// `window` is not opened.
     pub spans: Option<Arc<SpanCache>>,
+    /// Whether to read the agent tables (`agent_sessions`, `agent_states`, `offhook`): not
+    /// when no due report reads agent time (SPEC §5.4: the read skips what no report needs).
+    pub agent_tables: bool,
 }
 
 impl Default for LoadOptions {
@@ -56,6 +59,7 @@ impl Default for LoadOptions {
             call_ids: true,
             window: None,
             spans: None,
+            agent_tables: true,
         }
     }
 }
@@ -68,6 +72,7 @@ impl LoadOptions {
             call_ids: false,
             window: None,
             spans: None,
+            agent_tables: true,
         }
     }
 
@@ -184,6 +189,9 @@ fn find(
     ds: &mut Dataset,
     opts: &LoadOptions,
 ) -> Result<Option<Found>> {
+    if name.is_agent_table() && !opts.agent_tables {
+        return Ok(None);
+    }
     let Some(files) = table_files(dir, name.as_str(), &mut ds.quality)? else {
         return Ok(None);
     };

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use csv::ByteRecord;
+use csv::{ByteRecord, StringRecord};
 use serde_json::{Map, Value};
 
 use crate::decimal::Decimal;
@@ -83,8 +83,15 @@ impl RowIssue {
 }
 
 enum Cells<'a> {
+    /// A CSV record whose bytes are not all UTF-8: each cell is checked as it is read, so the
+    /// error names the field.
     Csv {
         rec: &'a ByteRecord,
+        idx: &'a [Option<usize>],
+    },
+    /// A CSV record checked as UTF-8 at once (nearly every record).
+    Text {
+        rec: &'a StringRecord,
         idx: &'a [Option<usize>],
     },
     Json(&'a [Option<String>]),
@@ -102,6 +109,9 @@ impl<'a> RowView<'a> {
     pub fn raw(&self, col: usize) -> &'a [u8] {
         match &self.cells {
             Cells::Csv { rec, idx } => idx[col].and_then(|i| rec.get(i)).unwrap_or(b""),
+            Cells::Text { rec, idx } => {
+                idx[col].and_then(|i| rec.get(i)).map_or(b"", str::as_bytes)
+            }
             Cells::Json(cells) => cells[col].as_deref().map_or(b"", str::as_bytes),
         }
     }
@@ -113,6 +123,9 @@ impl<'a> RowView<'a> {
                 Some(b) => b,
                 None => return Ok(None),
             },
+            Cells::Text { rec, idx } => {
+                return Ok(idx[col].and_then(|i| rec.get(i)).filter(|t| !t.is_empty()));
+            }
             Cells::Json(cells) => match &cells[col] {
                 Some(s) => s.as_bytes(),
                 None => return Ok(None),
@@ -322,16 +335,33 @@ fn read_csv(
             on_row(Err(issue), loc)?;
             continue;
         }
-        on_row(
-            Ok(RowView {
-                names,
-                cells: Cells::Csv {
-                    rec: &rec,
-                    idx: &idx,
-                },
-            }),
-            loc,
-        )?;
+        // The record's bytes checked as UTF-8 in one pass, not cell by cell; the buffers move
+        // between the two record types and back, never copied.
+        match StringRecord::from_byte_record(std::mem::take(&mut rec)) {
+            Ok(text) => {
+                let row = RowView {
+                    names,
+                    cells: Cells::Text {
+                        rec: &text,
+                        idx: &idx,
+                    },
+                };
+                let done = on_row(Ok(row), loc);
+                rec = text.into_byte_record();
+                done?;
+            }
+            Err(e) => {
+                rec = e.into_byte_record();
+                let row = RowView {
+                    names,
+                    cells: Cells::Csv {
+                        rec: &rec,
+                        idx: &idx,
+                    },
+                };
+                on_row(Ok(row), loc)?;
+            }
+        }
     }
 }
 

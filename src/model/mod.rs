@@ -53,6 +53,14 @@ impl TableName {
         TableName::Offhook,
     ];
 
+    /// One of the agent-session tables (SPEC §2.3), which only reports of agent time read.
+    pub fn is_agent_table(self) -> bool {
+        matches!(
+            self,
+            TableName::AgentSessions | TableName::AgentStates | TableName::Offhook
+        )
+    }
+
     /// The table's name, also its file name stem (`ring_groups.csv`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -157,8 +165,13 @@ impl Dataset {
     /// of the window (`legs` CDR legs in it; the agent sessions overlapping it, with their
     /// state and off-hook rows), the CDR's warnings and skipped rows inside it, and every count
     /// not placed in time.
-    pub fn quality_within(&self, from: Ts, to: Ts, legs: u64) -> Quality {
+    /// A report that reads no agent time (`agent` false) shows nothing of the agent tables,
+    /// whether the run read them for another report or not.
+    pub fn quality_within(&self, from: Ts, to: Ts, legs: u64, agent: bool) -> Quality {
         let mut q = self.quality.within(from, to);
+        if !agent {
+            q.forget_agent_tables();
+        }
         let mut set = |table: TableName, rows: u64| {
             if let Some(t) = q.tables.get_mut(&table) {
                 t.rows = rows;
@@ -211,7 +224,7 @@ impl Dataset {
             agent_sessions: self.agent_sessions.clone(),
             agent_states: self.agent_states.as_ref().map(|_| Vec::new()),
             offhook: self.offhook.as_ref().map(|_| Vec::new()),
-            quality: self.quality_within(from, to, legs.len() as u64),
+            quality: self.quality_within(from, to, legs.len() as u64, true),
             legs,
             session_rows: self.session_rows.clone(),
             ..Dataset::default()

@@ -111,6 +111,28 @@ impl Quality {
         q
     }
 
+    /// Leaves out the counts of the agent tables: their rows, and the warnings and skipped
+    /// rows that name them (each count's text starts with its table's name, or names a file
+    /// of it).
+    pub fn forget_agent_tables(&mut self) {
+        let agent = |t: &TableName| t.is_agent_table();
+        self.tables.retain(|t, _| !agent(t));
+        let names: Vec<&str> = TableName::ALL
+            .iter()
+            .filter(|t| agent(t))
+            .map(|t| t.as_str())
+            .collect();
+        let about = |text: &str| {
+            names.iter().any(|n| {
+                text.starts_with(&format!("{n}:"))
+                    || text.contains(&format!("/{n}/"))
+                    || text.contains(&format!("/{n}."))
+            })
+        };
+        self.warnings.retain(|k, _| !about(k));
+        self.skipped.retain(|k, _| !about(k));
+    }
+
     /// Counts one skipped row.
     pub fn skip(&mut self, table: TableName, reason: String) {
         self.tables.entry(table).or_default().skipped += 1;

@@ -49,6 +49,13 @@ pub struct Figure {
     pub value: Cell<'static>,
 }
 
+impl ReportSpec {
+    /// Whether the report reads the agent tables (agent time, or a table it requires).
+    pub fn reads_agent_tables(&self) -> bool {
+        self.agent_time || self.tables.iter().any(|t| t.is_agent_table())
+    }
+}
+
 impl Figure {
     /// A figure.
     pub fn new(label: &'static str, value: impl Into<Cell<'static>>) -> Figure {
