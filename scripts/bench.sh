@@ -17,28 +17,46 @@
 # days (14,460 fires), each report committed and logged as it is done: wall time, peak RSS and
 # the ratio of the two (linear: ≈ the ratio of the fires, 9.6).
 #
-#   bash scripts/bench.sh [--quick | --catch-up]
-#     --quick: the 1M-leg datasets only; --catch-up: the catch-up case only
+# Then (e) the nightly archive (issue 14): a YESTERDAY QUEUESUMMARY job over 30 days of daily
+# files (`sample --days 30 --calls-per-day 8000`) and over the same dataset cut to its last 2 days.
+# As in production, last night's run (untimed) has left its OUT — the report log and the CDR span
+# cache; tonight's run in a copy of that OUT is timed. Ratio archive / cut, wall time and peak RSS.
+#
+# And (f) five CDR reports (QUEUESUMMARY, SPEEDOFACCEPT, DAILYSTATISTICS, USERSTATISTICS,
+# AGENTQUEUEREPORT) over a flat month of 1.2M legs (`sample --seed 3 --days 30 --calls-per-day
+# 12000 --tz Europe/London --start 2025-03-01 --layout flat`) against DuckDB running
+# scripts/duckdb_reports.sql on the same cdr.csv with 2 threads (`pip install duckdb`; skipped
+# when it cannot be installed). Ratio pbx-report / DuckDB, CPU time.
+#
+#   bash scripts/bench.sh [--quick | --catch-up | --nightly | --duckdb]
+#     --quick: the 1M-leg datasets only (no e, f); --catch-up, --nightly, --duckdb: that case only
 #
 # Environment: BENCH_DIR (default target/bench), RUNS (default 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-target/bench}
 runs=${RUNS:-5}
-sizes="30"
-[ "${1:-}" = "--quick" ] || sizes="30 120"
-[ "${1:-}" = "--catch-up" ] && sizes=""
+mode=${1:-}
+case "$mode" in
+  ""|--quick|--catch-up|--nightly|--duckdb) ;;
+  *) echo "usage: bash scripts/bench.sh [--quick | --catch-up | --nightly | --duckdb]" >&2; exit 2 ;;
+esac
+sizes="30 120"
+[ "$mode" = "--quick" ] && sizes="30"
+case "$mode" in --catch-up|--nightly|--duckdb) sizes="" ;; esac
 mkdir -p "$dir"
 cargo build --release -q --bin pbx-report --example raw_pass
 bin=target/release/pbx-report
 raw=target/release/examples/raw_pass
 
 # The run with the median wall time: its wall, user+sys, max RSS (KiB), user and system time.
+# Before each run, $dir/out is removed, or (with PREPARE=DIR) replaced by a copy of DIR.
 measure() {
   local label=$1; shift
   local rows=()
   for _ in $(seq "$runs"); do
     rm -rf "$dir/out"
+    [ -z "${PREPARE:-}" ] || cp -a "$PREPARE" "$dir/out"
     /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" \
       || { echo "failed: $*" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
     rows+=("$(cat "$dir/time.txt")")
@@ -48,7 +66,7 @@ measure() {
     END { m=int((n+1)/2); printf "%s %s %s %s %s %s\n", label, wall[m], cpu[m], rss[m], usr[m], sys[m] }'
 }
 
-printf '%-10s %-6s %-8s %9s %9s %8s %8s %10s %12s %8s\n' dataset layout case wall_s cpu_s user_s sys_s rss_mib legs_per_s ratio
+[ -z "$sizes" ] || printf '%-10s %-6s %-8s %9s %9s %8s %8s %10s %12s %8s\n' dataset layout case wall_s cpu_s user_s sys_s rss_mib legs_per_s ratio
 for days in $sizes; do
   for layout in flat split; do
     data="$dir/d${days}-$layout"
@@ -84,6 +102,7 @@ for days in $sizes; do
 done
 
 # (d) The catch-up: linear in the fires, memory bounded by a batch.
+if [ -z "$mode" ] || [ "$mode" = "--catch-up" ]; then
 minute="$dir/minute.toml"
 printf '[[job]]\nid = "minute"\ntype = "QUEUESUMMARY"\ncron_expr = "* * * * *"\ntime_zone = "America/New_York"\ncatch_up = "all"\n[job.params]\ntime_range = "SINCE_LAST_RUN"\n' > "$minute"
 printf '\n%-10s %-8s %9s %9s %8s %8s %8s %10s %10s\n' catch-up fires wall_s cpu_s user_s sys_s rss_mib wall_ratio user_ratio
@@ -99,3 +118,66 @@ for to in 2025-11-02T00:00:00-05:00 2025-11-11T00:00:00-05:00; do
   echo "$line" | awk -v f="$fires" -v one="$one" -v ou="$one_user" '
     { printf "%-10s %-8s %9.2f %9.2f %8.2f %8.2f %8.1f %10.2f %10.2f\n", "sample", f, $2, $3, $5, $6, $4/1024, $2/one, $5/ou }'
 done
+fi
+
+# (e) The nightly archive: tonight's run costs what its period needs, not the archive's size.
+if [ -z "$mode" ] || [ "$mode" = "--nightly" ]; then
+  archive="$dir/nightly-30d"
+  if [ ! -f "$archive/.complete" ]; then
+    rm -rf "$archive"
+    "$bin" sample --out "$archive" --days 30 --calls-per-day 8000 >/dev/null
+    touch "$archive/.complete"
+  fi
+  # The cut: the last 2 daily CDR files, the other tables as they are.
+  cut="$dir/nightly-2d"
+  rm -rf "$cut"
+  mkdir -p "$cut/cdr"
+  find "$archive" -maxdepth 1 -type f ! -name .complete -exec cp {} "$cut/" \;
+  for f in $(find "$archive/cdr" -type f | sort | tail -n 2); do cp "$f" "$cut/cdr/"; done
+  nightly="$dir/nightly.toml"
+  printf '[[job]]\nid = "nightly"\ntype = "QUEUESUMMARY"\ncron_expr = "0 6 * * *"\n[job.params]\ntime_range = "YESTERDAY"\n' > "$nightly"
+  last=$(find "$archive/cdr" -type f | sort | tail -n 1 | xargs basename | cut -c1-10)
+  tonight=$(date -u -d "$last + 1 day" +%Y-%m-%dT06:00:00Z)
+  lastnight=$(date -u -d "$last" +%Y-%m-%dT06:00:00Z)
+  printf '\n%-10s %9s %9s %8s %8s %8s\n' nightly wall_s cpu_s user_s sys_s rss_mib
+  declare -A nwall nrss
+  for data in "$archive" "$cut"; do
+    name=$([ "$data" = "$archive" ] && echo archive-30d || echo cut-2d)
+    rm -rf "$dir/lastnight"
+    "$bin" run --jobs "$nightly" --data "$data" --out "$dir/lastnight" --now "$lastnight" -q >/dev/null
+    line=$(PREPARE="$dir/lastnight" measure "$name" "$bin" run --jobs "$nightly" --data "$data" --out "$dir/out" --now "$tonight")
+    nwall[$name]=$(echo "$line" | awk '{print $2}')
+    nrss[$name]=$(echo "$line" | awk '{print $4}')
+    echo "$line" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
+  done
+  awk -v a="${nwall[archive-30d]}" -v b="${nwall[cut-2d]}" -v ra="${nrss[archive-30d]}" -v rb="${nrss[cut-2d]}" \
+    'BEGIN { printf "ratio archive/cut: wall %.2f, peak RSS %.2f (target <= 1.3 each)\n", a/b, ra/rb }'
+fi
+
+# (f) Five CDR reports against DuckDB's five queries on the same flat month.
+if [ -z "$mode" ] || [ "$mode" = "--duckdb" ]; then
+  month="$dir/month-flat"
+  if [ ! -f "$month/.complete" ]; then
+    rm -rf "$month"
+    "$bin" sample --out "$month" --seed 3 --days 30 --calls-per-day 12000 --tz Europe/London \
+      --start 2025-03-01 --layout flat >/dev/null
+    touch "$month/.complete"
+  fi
+  five="$dir/five.toml"
+  : > "$five"
+  for t in QUEUESUMMARY SPEEDOFACCEPT DAILYSTATISTICS USERSTATISTICS AGENTQUEUEREPORT; do
+    printf '[[job]]\nid = "%s"\ntype = "%s"\ncron_expr = "0 0 * * *"\ntime_zone = "Europe/London"\n[job.params]\ntime_range = "CUSTOM"\nfrom = "2025-03-01T00:00:00Z"\nto = "2025-03-31T00:00:00+01:00"\n\n' \
+      "$t" "$t" >> "$five"
+  done
+  printf '\n%-10s %9s %9s %8s %8s %8s\n' five wall_s cpu_s user_s sys_s rss_mib
+  p=$(measure pbx-report "$bin" run --jobs "$five" --data "$month" --out "$dir/out" --now 2025-04-01T00:00:00Z)
+  echo "$p" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
+  if python3 -c 'import duckdb' 2>/dev/null || pip install -q duckdb >/dev/null 2>&1; then
+    d=$(measure duckdb python3 scripts/duckdb_reports.py "$month")
+    echo "$d" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
+    awk -v p="$(echo "$p" | awk '{print $3}')" -v d="$(echo "$d" | awk '{print $3}')" \
+      'BEGIN { printf "ratio pbx-report/DuckDB CPU: %.2f (target <= 0.5)\n", p/d }'
+  else
+    echo "duckdb: not installed and pip could not install it; skipped"
+  fi
+fi

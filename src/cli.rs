@@ -64,6 +64,11 @@ pub struct RunFiles {
     /// COMPLETE_UNTIL file, else a period waits for a leg at or after its start.
     #[arg(long, value_name = "T")]
     pub complete_until: Option<String>,
+    /// Only tenant ID: every job reports this tenant's calls alone, as if its `tenants`
+    /// parameter were [ID]. For one run per tenant in parallel, each with its own --out
+    /// (docs/scaling.md).
+    #[arg(long, value_name = "ID")]
+    pub tenant: Option<i64>,
 }
 
 /// The subcommands.

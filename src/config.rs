@@ -163,6 +163,8 @@ pub struct RunConfig {
     pub wait: std::time::Duration,
     /// `--complete-until`: the data is complete up to this instant.
     pub complete_until: Option<Ts>,
+    /// `--tenant`: every job reports this tenant alone.
+    pub tenant: Option<i64>,
     /// Draw progress bars (stderr is a terminal and `--quiet` was not given).
     pub progress: bool,
 }
@@ -206,6 +208,7 @@ impl RunConfig {
             data: files.data,
             out: files.out,
             load: LoadOptions::for_reports(files.skip_bad_rows),
+            tenant: files.tenant,
             mode,
             wait: std::time::Duration::from_secs(files.wait),
             complete_until,

@@ -33,7 +33,10 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     // Only the summary line on stderr reads the clock: outputs never depend on it.
     let started = std::time::Instant::now();
     // The job file is configuration: a bad one stops the run before anything is written.
-    let jobs = jobs::load(&c.jobs)?;
+    let mut jobs = jobs::load(&c.jobs)?;
+    if let Some(tenant) = c.tenant {
+        jobs::for_tenant(&mut jobs, tenant);
+    }
     let _lock = OutLock::acquire(&c.out, c.wait)?;
     // Leftovers of a killed run: its temporary files, and its journal folded into the log.
     sweep_temporaries(&c.out);

@@ -182,6 +182,15 @@ pub fn load(path: &Path) -> Result<Vec<Job>> {
     check::check(path, raw)
 }
 
+/// `--tenant`: every job reports tenant `tenant` alone — its `tenants` parameter becomes
+/// `[tenant]`; a job whose `tenants` lists others only is not this tenant's and is left out.
+pub fn for_tenant(jobs: &mut Vec<Job>, tenant: i64) {
+    jobs.retain(|j| j.params.tenants.is_empty() || j.params.tenants.contains(&tenant));
+    for j in jobs {
+        j.params.tenants = vec![tenant];
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> u64 {
     text[..offset.min(text.len())].matches('\n').count() as u64 + 1
 }

@@ -8,6 +8,7 @@ mod nightly;
 mod query;
 mod reconcile;
 mod run;
+mod scale;
 mod unattended;
 mod validate;
 mod xlsx;
