@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{BuildConfig, Config, QueryConfig, RunConfig, SampleConfig, ValidateConfig};
+use crate::delivery::MailConfig;
 use crate::error::Result;
 use crate::time::Ts;
 
@@ -69,6 +70,26 @@ pub struct RunFiles {
     /// (docs/scaling.md).
     #[arg(long, value_name = "ID")]
     pub tenant: Option<i64>,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// How reports reach their recipients (SPEC §6.2).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Delivery")]
+pub struct MailArgs {
+    /// Send e-mail through this SMTP server: smtp://host:port (a local relay),
+    /// smtp://user@host:587?tls=starttls, smtps://user@host:465 [env: PBX_REPORT_SMTP]. The
+    /// password is read from PBX_REPORT_SMTP_PASSWORD only. Without it, messages go to
+    /// OUT/_outbox/<id>.eml (for `sendmail -t`).
+    #[arg(long, value_name = "URL")]
+    pub smtp: Option<String>,
+    /// The sender address [env: PBX_REPORT_MAIL_FROM; default: pbx-report@localhost].
+    #[arg(long, value_name = "ADDR")]
+    pub mail_from: Option<String>,
+    /// Attach reports up to N bytes; a larger one is named in the message, not attached.
+    #[arg(long, value_name = "N", default_value_t = 10_000_000)]
+    pub mail_max_bytes: u64,
 }
 
 /// The subcommands.
@@ -357,6 +378,41 @@ pub enum LogsCommand {
         #[arg(long, value_name = "SECS", default_value_t = 0)]
         wait: u64,
     },
+    /// Deliver a logged report to its logged recipients again, on purpose (the file is sent
+    /// after its sha256 is checked; to OUT/_outbox/<id>-<attempt>.eml without --smtp).
+    #[command(
+        after_help = "Example:\n  pbx-report logs resend --out reports 3f2a9c0d1e2b4a5f \\\n              --smtp smtp://relay.example.com:25"
+    )]
+    Resend {
+        /// The output directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The entry id (see `logs list`).
+        id: String,
+        /// Wait up to SECS for another run using the output directory (default: exit 3 at once).
+        #[arg(long, value_name = "SECS", default_value_t = 0)]
+        wait: u64,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+}
+
+impl MailArgs {
+    /// The checked settings, with the environment's `PBX_REPORT_SMTP`,
+    /// `PBX_REPORT_MAIL_FROM` and `PBX_REPORT_SMTP_PASSWORD`.
+    pub fn into_config(self) -> Result<MailConfig> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let smtp = self.smtp.or_else(|| env("PBX_REPORT_SMTP"));
+        let from = (self.mail_from)
+            .or_else(|| env("PBX_REPORT_MAIL_FROM"))
+            .unwrap_or_else(|| "pbx-report@localhost".to_string());
+        MailConfig::new(
+            smtp.as_deref(),
+            env("PBX_REPORT_SMTP_PASSWORD"),
+            &from,
+            self.mail_max_bytes,
+        )
+    }
 }
 
 /// `--warnings`.
@@ -418,6 +474,17 @@ impl Cli {
                 out,
                 id,
                 wait: std::time::Duration::from_secs(wait),
+            },
+            Command::Logs(LogsCommand::Resend {
+                out,
+                id,
+                wait,
+                mail,
+            }) => Config::LogsResend {
+                out,
+                id,
+                wait: std::time::Duration::from_secs(wait),
+                mail: mail.into_config()?,
             },
         })
     }

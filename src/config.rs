@@ -47,6 +47,17 @@ pub enum Config {
         /// The output directory.
         out: PathBuf,
     },
+    /// `logs resend`.
+    LogsResend {
+        /// The output directory.
+        out: PathBuf,
+        /// The entry id.
+        id: String,
+        /// How long to wait for the output directory's lock.
+        wait: std::time::Duration,
+        /// How to send.
+        mail: crate::delivery::MailConfig,
+    },
     /// `logs delete`.
     LogsDelete {
         /// The output directory.
@@ -165,6 +176,8 @@ pub struct RunConfig {
     pub complete_until: Option<Ts>,
     /// `--tenant`: every job reports this tenant alone.
     pub tenant: Option<i64>,
+    /// How reports reach their recipients.
+    pub mail: crate::delivery::MailConfig,
     /// Draw progress bars (stderr is a terminal and `--quiet` was not given).
     pub progress: bool,
 }
@@ -209,6 +222,7 @@ impl RunConfig {
             out: files.out,
             load: LoadOptions::for_reports(files.skip_bad_rows),
             tenant: files.tenant,
+            mail: files.mail.into_config()?,
             mode,
             wait: std::time::Duration::from_secs(files.wait),
             complete_until,

@@ -85,6 +85,8 @@ pub enum Error {
     },
     /// Some reports of a run failed (each was reported as it failed) (exit 1).
     JobsFailed(usize),
+    /// Some deliveries failed (each was reported, and is retried by the next run) (exit 1).
+    DeliveryFailed(usize),
     /// A directory the command needs is missing or cannot be listed (exit 1).
     Dir {
         /// The directory.
@@ -228,6 +230,14 @@ impl fmt::Display for Error {
                     f,
                     "{n} report{} failed (see above); the others were written",
                     if *n == 1 { "" } else { "s" }
+                )
+            }
+            Error::DeliveryFailed(n) => {
+                write!(
+                    f,
+                    "{n} deliver{} failed (see above and the report log's delivery.error); \
+                     the next run tries again",
+                    if *n == 1 { "y" } else { "ies" }
                 )
             }
         }

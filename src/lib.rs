@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod dataflow;
 pub mod decimal;
+pub mod delivery;
 pub mod error;
 pub mod input;
 pub mod jobs;
@@ -38,6 +39,12 @@ pub fn run(config: Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<(
         Config::LogsDelete { out: dir, id, wait } => {
             commands::logs::delete(&dir, &id, wait, out, err)
         }
+        Config::LogsResend {
+            out: dir,
+            id,
+            wait,
+            mail,
+        } => commands::logs::resend(&dir, &id, wait, &mail, out, err),
         Config::Validate(c) => commands::validate::run(&c, out),
         Config::Sample(c) => commands::sample::run(&c, out),
         Config::Completions(shell) => {

@@ -65,9 +65,36 @@ pub fn delete(
     writeln!(out, "deleted {} ({})", entry.id, entry.file_url).map_err(Error::stdout)
 }
 
+/// `logs resend`: delivers a logged report once more, holding the output directory's lock;
+/// exit 1 when the attempt failed (the entry records it).
+pub fn resend(
+    out_dir: &Path,
+    id: &str,
+    wait: Duration,
+    mail: &crate::delivery::MailConfig,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    if !out_dir.is_dir() {
+        return Err(Error::usage(format!(
+            "{} is not an output directory (no report log there)",
+            out_dir.display()
+        )));
+    }
+    let _lock = OutLock::acquire(out_dir, wait)?;
+    let mut log = ReportLog::load(out_dir)?;
+    let ok = crate::delivery::resend(out_dir, &mut log, id, mail, out, err);
+    log.fold()?;
+    if ok? {
+        Ok(())
+    } else {
+        Err(Error::DeliveryFailed(1))
+    }
+}
+
 /// `url` as a file inside `out_dir`: relative, made of plain names only (no `..`, no root),
 /// and reached through no symbolic link. `None` otherwise.
-fn inside(out_dir: &Path, url: &str) -> Option<std::path::PathBuf> {
+pub(crate) fn inside(out_dir: &Path, url: &str) -> Option<std::path::PathBuf> {
     let rel = Path::new(url);
     if url.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return None;

@@ -33,8 +33,6 @@ pub struct Prepared {
     lazy: bool,
     /// For reports that read no agent time.
     none: Timeline,
-    /// The earliest and latest instants of the read's window, if the read was windowed.
-    read: Option<(Ts, Ts)>,
     /// The legs' indices by `started_at` (then file order): a window's legs are a range.
     by_start: Vec<u32>,
 }
@@ -52,7 +50,6 @@ impl Prepared {
     /// the raw agent rows they read are freed before the call facts are built, so the two
     /// never take memory at the same time.
     pub fn load(dir: &Path, opts: LoadOptions, nows: impl IntoIterator<Item = Ts>) -> Result<Self> {
-        let read = opts.window.as_ref().and_then(|w| w.bounds());
         let mut ds = input::load(dir, opts)?;
         let mut timelines = BTreeMap::new();
         for now in nows {
@@ -69,7 +66,6 @@ impl Prepared {
             timelines,
             lazy: false,
             none: Timeline::default(),
-            read,
         })
     }
 
@@ -77,7 +73,6 @@ impl Prepared {
     /// a few at a time (`ensure`, `forget`): a catch-up of thousands of fires never holds
     /// thousands of timelines.
     pub fn load_lazy(dir: &Path, opts: LoadOptions) -> Result<Self> {
-        let read = opts.window.as_ref().and_then(|w| w.bounds());
         let mut ds = input::load(dir, opts)?;
         let facts = Facts::build(&mut ds);
         Ok(Prepared {
@@ -87,17 +82,18 @@ impl Prepared {
             timelines: BTreeMap::new(),
             lazy: true,
             none: Timeline::default(),
-            read,
         })
     }
 
     /// The rows of the window `[from, to)` with their facts, or `None` when the window holds
-    /// the whole read (its rows and facts are then the prepared ones).
+    /// every leg read (its rows and facts are then the prepared ones: the slice would be a
+    /// copy, and agent sessions are never sliced).
     pub fn slice(&self, (from, to): (Ts, Ts)) -> Option<Slice> {
-        if self.read.is_some_and(|(lo, hi)| from <= lo && hi <= to) {
+        let range = self.leg_range(from, to);
+        if range.len() == self.ds.legs.len() {
             return None;
         }
-        let mut legs = self.by_start[self.leg_range(from, to)].to_vec();
+        let mut legs = self.by_start[range].to_vec();
         legs.sort_unstable();
         let ds = self.ds.slice(from, to, &legs);
         let (facts, _counted_already) = Facts::derive(&ds);

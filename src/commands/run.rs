@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::commands::{Prepared, Progress, Slice};
 use crate::config::{RunConfig, RunMode};
+use crate::delivery::{self, message};
 use crate::error::{Error, Result};
 use crate::input::window::{Known, SpanCache, Window};
 use crate::jobs::{self, Job};
@@ -17,6 +18,7 @@ use crate::output::{
 };
 use crate::plan::{self, Arrival, Planned};
 use crate::render;
+use crate::reports::spec::Figure;
 use crate::reports::{self, compute, Period, Request};
 use crate::time::{format_rfc3339, Ts};
 
@@ -59,7 +61,9 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     }
     if owed.is_empty() {
         writeln!(out, "nothing due").map_err(Error::stdout)?;
-        return summary(err, 0, 0, 0, started);
+        let undelivered = deliver(c, &mut log, out, err)?;
+        summary(err, 0, 0, 0, started)?;
+        return undelivered;
     }
     let agent_fires: BTreeSet<Ts> = owed
         .iter()
@@ -113,7 +117,7 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
             .into_par_iter()
             .map(|w| (w, prepared.slice(w)))
             .collect();
-        let staged: Vec<Result<(Staged, u64)>> = batch
+        let staged: Vec<Result<(Staged, u64, Vec<Figure>)>> = batch
             .par_iter()
             .map(|p| {
                 let w = window_of(&jobs, p);
@@ -124,8 +128,10 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
         for (p, result) in batch.iter().zip(staged) {
             progress.inc();
             let job = &jobs[p.job];
-            let done = result.and_then(|(staged, rows)| {
-                let entry = LogEntry::new(job, p.fire, (p.from, p.to), staged.sha256.clone(), rows);
+            let done = result.and_then(|(staged, rows, figures)| {
+                let lines = message::summary(p.from, p.to, job.tz, rows, &figures);
+                let (period, sha) = ((p.from, p.to), staged.sha256.clone());
+                let entry = LogEntry::new(job, p.fire, period, sha, rows, lines);
                 staged.commit()?;
                 let url = entry.file_url.clone();
                 // A report is in place only while it is logged: one the log could not take is
@@ -155,11 +161,33 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     }
     log.fold()?;
     progress.finish();
+    // Delivery comes after every report is committed and logged: a crash before it leaves
+    // pending entries that the next run delivers (at least once, never lost).
+    let undelivered = deliver(c, &mut log, out, err)?;
     summary(err, written, deferred.len(), failed, started)?;
     if failed > 0 {
         return Err(Error::JobsFailed(failed));
     }
-    Ok(())
+    undelivered
+}
+
+/// Delivers every owed report of the log (this run's and earlier runs' pending or failed
+/// ones) and folds the log; `Err(DeliveryFailed)` when some failed, for the exit code.
+fn deliver(
+    c: &RunConfig,
+    log: &mut ReportLog,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Result<()>> {
+    let d = delivery::deliver_owed(&c.out, log, &c.mail, out, err)?;
+    if d.done + d.failed > 0 {
+        log.fold()?;
+    }
+    Ok(if d.failed > 0 {
+        Err(Error::DeliveryFailed(d.failed))
+    } else {
+        Ok(())
+    })
 }
 
 /// The run's last line on stderr (SPEC §1): `14 written, 1 deferred, 0 failed in 2.3 s`.
@@ -239,7 +267,7 @@ fn stage(
     prepared: &Prepared,
     slice: Option<&Slice>,
     window: (Ts, Ts),
-) -> Result<(Staged, u64)> {
+) -> Result<(Staged, u64, Vec<Figure>)> {
     let period = Period {
         from: p.from,
         to: p.to,
@@ -252,6 +280,8 @@ fn stage(
         criteria: None,
     };
     let table = compute(&ctx, &req)?;
+    // The figures the e-mail states, read before the table is rendered (and consumed).
+    let figures = (job.kind.spec().headline)(&table);
     let meta = render::Meta {
         from: p.from,
         to: p.to,
@@ -261,7 +291,8 @@ fn stage(
         params: &job.params,
         quality: &prepared.quality(window, job.kind.spec().reads_agent_tables()),
     };
-    Staged::write(&c.out.join(file_url(job, p.from, p.to)), |w| {
+    let (staged, rows) = Staged::write(&c.out.join(file_url(job, p.from, p.to)), |w| {
         render::write(table, job.format, &meta, w)
-    })
+    })?;
+    Ok((staged, rows, figures))
 }

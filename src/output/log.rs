@@ -16,7 +16,8 @@ use crate::jobs::Job;
 use crate::output::{file_url, log_id, report_name, write_atomic};
 use crate::time::{format_rfc3339, Ts};
 
-/// One item of the report log: the seed's report-log fields plus `sha256` and `rows`.
+/// One item of the report log: the seed's report-log fields plus `sha256`, `rows` and
+/// `delivery`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEntry {
     /// Hash of job id and period.
@@ -48,12 +49,69 @@ pub struct LogEntry {
     pub sha256: String,
     /// Data rows (TOTAL rows included, header excluded).
     pub rows: u64,
+    /// The e-mail delivery to `recipients` (SPEC §6.2). An entry logged before delivery
+    /// existed reads as `none`: old reports are not mailed out by an upgrade.
+    #[serde(default)]
+    pub delivery: Delivery,
+}
+
+/// Where a report's e-mail stands (SPEC §6.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryStatus {
+    /// No recipients.
+    #[default]
+    None,
+    /// Logged, not yet handed over.
+    Pending,
+    /// Written to `OUT/_outbox/`.
+    Queued,
+    /// Accepted by the SMTP server.
+    Sent,
+    /// The last attempt failed; the next run tries again.
+    Failed,
+}
+
+/// A log entry's delivery: its status, the attempts made, the last error, and the lines the
+/// message's text part states about the report (period, zone, rows, headline figures), kept
+/// so a retry or a resend says what the first message would have said without recomputing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// Where it stands.
+    pub status: DeliveryStatus,
+    /// Attempts made (retries and resends included).
+    pub attempts: u32,
+    /// The last attempt's error (the server's answer), when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The message's lines about the report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub summary: Vec<String>,
+}
+
+impl Delivery {
+    /// Still owed: pending, or failed last time.
+    pub fn owed(&self) -> bool {
+        matches!(
+            self.status,
+            DeliveryStatus::Pending | DeliveryStatus::Failed
+        )
+    }
 }
 
 impl LogEntry {
-    /// The entry for a job's report of `period` at `fire`, written with `sha256` and `rows`.
-    /// Both times are the fire time: the wall clock never enters the log.
-    pub fn new(job: &Job, fire: Ts, period: (Ts, Ts), sha256: String, rows: u64) -> LogEntry {
+    /// The entry for a job's report of `period` at `fire`, written with `sha256` and `rows`;
+    /// `summary`: what its e-mail states about it (its delivery is pending when the job has
+    /// recipients, `none` otherwise). Both times are the fire time: the wall clock never
+    /// enters the log.
+    pub fn new(
+        job: &Job,
+        fire: Ts,
+        period: (Ts, Ts),
+        sha256: String,
+        rows: u64,
+        summary: Vec<String>,
+    ) -> LogEntry {
         let (from, to) = period;
         let when = format_rfc3339(fire, job.tz);
         LogEntry {
@@ -71,6 +129,16 @@ impl LogEntry {
             end_time: format_rfc3339(to, job.tz),
             sha256,
             rows,
+            delivery: if job.recipients.trim().is_empty() {
+                Delivery::default()
+            } else {
+                Delivery {
+                    status: DeliveryStatus::Pending,
+                    attempts: 0,
+                    error: None,
+                    summary,
+                }
+            },
         }
     }
 

@@ -6,7 +6,7 @@ mod lock;
 mod log;
 
 pub use lock::OutLock;
-pub use log::{LogEntry, ReportLog};
+pub use log::{Delivery, DeliveryStatus, LogEntry, ReportLog};
 
 use std::fs::{self, File};
 use std::io::Write;

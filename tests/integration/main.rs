@@ -2,6 +2,7 @@
 
 mod build;
 mod cli;
+mod delivery;
 mod harness;
 mod html;
 mod nightly;

@@ -414,11 +414,16 @@ fn the_sample_jobs_in_toml_and_json_agree_and_ignore_threads() {
     );
     assert_eq!((a.code, b.code), (0, 0), "{}{}", a.stderr, b.stderr);
     assert_eq!(
-        a.stdout.lines().count(),
+        a.stdout.lines().filter(|l| l.starts_with("wrote ")).count(),
         14,
         "every report type is scheduled: {}",
         a.stdout
     );
+    // The one job with recipients is mailed to the outbox (no --smtp).
+    assert!(a.stdout.ends_with(
+        "queued daily-queues/QUEUESUMMARY_20251104T0000-0500_20251105T0000-0500.html \
+         for ops@example.com;lead@example.com in _outbox/\n"
+    ));
     // The four-hourly job's period after the data's end waits for the data.
     assert!(
         a.stderr.contains("deferred: queues-every-4h 2025-11-05T00:00:00-05:00..2025-11-05T04:00:00-05:00: no data at or after the period's start"),
