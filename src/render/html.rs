@@ -11,9 +11,11 @@ use chrono_tz::Tz;
 
 use crate::model::quality::Quality;
 use crate::render::{chart, duration};
+use crate::reports::histograms::bucket_label;
 use crate::reports::notes::{formulas, shown};
 use crate::reports::params::Params;
-use crate::reports::table::{Cell, Row, Table};
+use crate::reports::table::{hundredths, Cell, Row, Table};
+use crate::reports::ReportKind;
 use crate::time::{format_rfc3339, Ts};
 
 /// What a page says besides the table.
@@ -42,17 +44,116 @@ struct Page<'a, 't> {
     period: String,
     exact: String,
     schedule_name: Option<&'a str>,
-    generated: String,
+    /// What the page's time is: (`Scheduled`, the fire time) or (`Built for`, `--now …`).
+    when: (&'static str, String),
     params: Vec<(String, String)>,
+    tiles: Vec<Tile>,
     charts: Vec<String>,
+    /// `No calls in this period.` where charts would be empty.
+    empty: Option<&'static str>,
+    /// `12,345 rows not shown: …` when `html_max_rows` cut the table.
+    banner: Option<String>,
     rows: OnceRows<'t>,
-    total_rows: usize,
+    total_rows: String,
+    shown_rows: String,
+    /// Some rows are left out (`html_max_rows`).
+    cut: bool,
     tz: Tz,
+    /// The columns whose cells are held to a target.
+    targets: Vec<(usize, Target)>,
     headings: Vec<(String, bool)>,
     notes: Vec<String>,
     rows_read: String,
     skipped: Vec<(String, u64)>,
     warnings: Vec<(String, u64)>,
+}
+
+/// A headline figure as the page's header band shows it.
+struct Tile {
+    label: &'static str,
+    value: String,
+    /// `Some(true)`: meets its target; `Some(false)`: misses it.
+    met: Option<bool>,
+    /// The target in words (`target ≥ 80 %`).
+    target: String,
+}
+
+/// A figure's target (SPEC §6.1): an SLA at least, an abandon rate at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    AtLeast(i64),
+    AtMost(i64),
+}
+
+impl Target {
+    /// The target a figure or column is held to, by its name, in the reports that take
+    /// targets (the queue reports).
+    fn of(name: &str, p: &Params, applies: bool) -> Option<Target> {
+        if !applies {
+            return None;
+        }
+        match name {
+            "SLA" | "sla_pct" => Some(Target::AtLeast(p.sla_target)),
+            "Abandon rate" | "abandon_rate_pct" => Some(Target::AtMost(p.abandon_target)),
+            _ => None,
+        }
+    }
+
+    fn met(self, value: i64) -> bool {
+        match self {
+            Target::AtLeast(t) => value >= t,
+            Target::AtMost(t) => value <= t,
+        }
+    }
+
+    fn words(self) -> String {
+        // `80 %`, `92.5 %`: a target is written as it was set.
+        let pct = |h: i64| {
+            let s = hundredths(h);
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            format!("{s} %")
+        };
+        match self {
+            Target::AtLeast(t) => format!("target ≥ {}", pct(t)),
+            Target::AtMost(t) => format!("target ≤ {}", pct(t)),
+        }
+    }
+
+    /// The text mark of a cell that misses: which way it misses.
+    fn mark(self) -> &'static str {
+        match self {
+            Target::AtLeast(_) => "▼",
+            Target::AtMost(_) => "▲",
+        }
+    }
+}
+
+/// `11746` → `11,746` (SPEC §6.1: HTML text only, never CSV).
+pub(crate) fn grouped(v: i64) -> String {
+    let digits = v.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if v < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// A figure's value for a tile: counts grouped, percentages and seconds with their unit.
+fn tile_value(c: &Cell, tz: Tz) -> String {
+    match c {
+        Cell::Int(v) => grouped(*v),
+        Cell::Pct(h) => format!("{} %", hundredths(*h)),
+        Cell::Secs(s) if *s < 60 => format!("{s} s"),
+        Cell::Secs(s) => duration(*s),
+        Cell::Empty => "–".to_string(),
+        c => c.render(tz).into_owned(),
+    }
 }
 
 /// The table's rows, iterated once by the template as it writes them, counted on the way.
@@ -93,23 +194,32 @@ impl Page<'_, '_> {
     fn text<'c>(&self, c: &'c Cell) -> Cow<'c, str> {
         match c {
             Cell::Secs(s) => Cow::Owned(duration(*s)),
+            Cell::Int(v) if v.unsigned_abs() >= 1000 => Cow::Owned(grouped(*v)),
             c => c.render(self.tz),
         }
     }
 
-    fn row_count(&self) -> u64 {
-        self.rows.count.get()
-    }
-
-    fn seconds(&self, c: &Cell) -> Option<i64> {
+    /// A data cell's attributes: right-aligned numbers; the CSV's value in `data-v` wherever
+    /// the text differs from it (durations, grouped thousands, a target's mark).
+    fn attrs(&self, col: &usize, c: &Cell) -> String {
+        let missed = self.missed(col, c).is_some();
+        let class = if missed { "n miss" } else { "n" };
         match c {
-            Cell::Secs(s) => Some(*s),
-            _ => None,
+            Cell::Secs(s) => format!(" class=\"{class}\" title=\"{s} s\" data-v=\"{s}\""),
+            Cell::Int(v) if v.unsigned_abs() >= 1000 => {
+                format!(" class=\"{class}\" data-v=\"{v}\"")
+            }
+            Cell::Pct(h) if missed => format!(" class=\"{class}\" data-v=\"{}\"", hundredths(*h)),
+            Cell::Int(_) | Cell::Pct(_) | Cell::Money(_) => format!(" class=\"{class}\""),
+            _ => String::new(),
         }
     }
 
-    fn numeric(&self, c: &Cell) -> bool {
-        matches!(c, Cell::Int(_) | Cell::Pct(_) | Cell::Money(_))
+    /// The mark and its words when the cell misses its column's target.
+    fn missed(&self, col: &usize, c: &Cell) -> Option<(&'static str, String)> {
+        let Cell::Pct(h) = c else { return None };
+        let (_, target) = self.targets.iter().find(|(k, _)| k == col)?;
+        (!target.met(*h)).then(|| (target.mark(), format!("misses the {}", target.words())))
     }
 }
 
@@ -134,10 +244,10 @@ fn heading(name: &str, stx: &[i64; 10]) -> String {
                 && w[2..].parse::<usize>().is_ok_and(|k| (1..=10).contains(&k)) =>
             {
                 let k: usize = w[2..].parse().expect("checked");
-                format!("≤{} s", stx[k - 1])
+                bucket_label(stx, k)
             }
             "over" if words.get(i + 1) == Some(&"st10") => {
-                out.push(format!(">{} s", stx[9]));
+                out.push(bucket_label(stx, 11));
                 break;
             }
             w => w.to_string(),
@@ -172,9 +282,56 @@ pub(crate) fn human_period(from: Ts, to: Ts, tz: Tz) -> String {
     }
 }
 
-/// Writes the page; returns the number of table rows.
+/// Writes the page; returns the number of table rows (all of them, shown or not).
 pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<u64> {
     let total_rows = t.row_count();
+    let spec = t.kind.spec();
+    let capped = spec.params.contains(&"html_max_rows");
+    let shown_rows = if capped {
+        total_rows.min(m.params.html_max_rows)
+    } else {
+        total_rows
+    };
+    let takes_targets = spec.params.contains(&"sla_target_pct");
+    let tiles: Vec<Tile> = (spec.headline)(&t)
+        .iter()
+        .map(|f| {
+            let target = Target::of(f.label, m.params, takes_targets);
+            let met = match (target, &f.value) {
+                (Some(t), Cell::Pct(h)) => Some(t.met(*h)),
+                _ => None,
+            };
+            Tile {
+                label: f.label,
+                value: tile_value(&f.value, t.tz),
+                met,
+                target: target.map(Target::words).unwrap_or_default(),
+            }
+        })
+        .collect();
+    // Nothing to draw: no rows, or the report's first figure is zero (a TOTAL of nothing).
+    let nothing = total_rows == 0
+        || (spec.headline)(&t)
+            .first()
+            .is_some_and(|f| matches!(f.value, Cell::Int(0) | Cell::Secs(0)));
+    let agent_activity = matches!(
+        t.kind,
+        ReportKind::AgentDetailsActivity
+            | ReportKind::AgentSummaryActivity
+            | ReportKind::AgentNotReadyCode
+            | ReportKind::AgentSessionReportRaw
+    );
+    let empty = nothing.then_some(if agent_activity {
+        "No agent activity in this period."
+    } else {
+        "No calls in this period."
+    });
+    let targets: Vec<(usize, Target)> = t
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| Some((k, Target::of(c, m.params, takes_targets)?)))
+        .collect();
     // A streamed table's first row shows which columns are numeric; it is put back in front.
     if t.rows.is_empty() {
         if let Some(first) = t.stream.as_mut().and_then(|s| s.next()) {
@@ -183,7 +340,7 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
         }
     }
     // Charts need every row at hand: only reports short enough to hold all their rows have one.
-    let charts: Vec<String> = if t.stream.is_none() {
+    let charts: Vec<String> = if t.stream.is_none() && !nothing {
         (t.kind.spec().charts)(&t, m.params)
             .iter()
             .enumerate()
@@ -229,16 +386,42 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
             format_rfc3339(m.to, m.tz)
         ),
         schedule_name: m.schedule_name.filter(|s| !s.is_empty()),
-        generated: format_rfc3339(m.generated, m.tz),
+        // The wall clock never enters the page: it says which instant it was made for.
+        when: match m.schedule_name {
+            Some(_) => (
+                "Scheduled",
+                format!(
+                    "{} {}",
+                    crate::time::zoned(m.generated, m.tz).format("%Y-%m-%d %H:%M"),
+                    m.tz.name()
+                ),
+            ),
+            None => (
+                "Built for",
+                format!("--now {}", format_rfc3339(m.generated, m.tz)),
+            ),
+        },
         params: shown(kind, m.params),
+        tiles,
         charts,
+        empty,
+        banner: (shown_rows < total_rows).then(|| {
+            format!(
+                "{} rows not shown: the CSV and XLSX formats hold every row (html_max_rows = {}).",
+                grouped((total_rows - shown_rows) as i64),
+                grouped(shown_rows as i64)
+            )
+        }),
         headings,
         rows: OnceRows {
-            rows: RefCell::new(Some(Box::new(t.into_rows()))),
+            rows: RefCell::new(Some(Box::new(t.into_rows().take(shown_rows)))),
             count: Counter::new(0),
         },
-        total_rows,
+        total_rows: grouped(total_rows as i64),
+        shown_rows: grouped(shown_rows as i64),
+        cut: shown_rows < total_rows,
         tz,
+        targets,
         notes: formulas(kind, m.params),
         rows_read: if rows_read.is_empty() {
             "none".into()
@@ -261,7 +444,8 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
     let mut buffered = io::BufWriter::with_capacity(256 * 1024, out);
     page.write_into(&mut buffered)?;
     buffered.flush()?;
-    Ok(page.row_count())
+    debug_assert_eq!(page.rows.count.get(), shown_rows as u64);
+    Ok(total_rows as u64)
 }
 
 /// The page as bytes.
@@ -280,13 +464,28 @@ mod tests {
     fn headings_and_durations() {
         assert_eq!(heading("asa_secs", &DEFAULT_STX), "ASA");
         assert_eq!(heading("avg_talk_secs", &DEFAULT_STX), "Avg talk");
-        assert_eq!(heading("accepted_st3", &DEFAULT_STX), "Accepted ≤15 s");
-        assert_eq!(heading("pct_over_st10", &DEFAULT_STX), "% >100 s");
+        assert_eq!(heading("accepted_st1", &DEFAULT_STX), "Accepted 0–5 s");
+        assert_eq!(heading("accepted_st3", &DEFAULT_STX), "Accepted 11–15 s");
+        assert_eq!(heading("pct_over_st10", &DEFAULT_STX), "% > 100 s");
         assert_eq!(heading("sla_pct", &DEFAULT_STX), "SLA %");
         assert_eq!(
             heading("Off Hook to Login %", &DEFAULT_STX),
             "Off Hook to Login %"
         );
+        assert_eq!(
+            [0, 999, 1000, 11746, -1234567].map(grouped),
+            ["0", "999", "1,000", "11,746", "-1,234,567"]
+        );
+        let p = Params {
+            sla_target: 8000,
+            abandon_target: 550,
+            ..Params::default()
+        };
+        let sla = Target::of("sla_pct", &p, true).unwrap();
+        assert!(sla.met(8000) && !sla.met(7999) && sla.words() == "target ≥ 80 %");
+        let abandon = Target::of("Abandon rate", &p, true).unwrap();
+        assert!(abandon.met(550) && !abandon.met(551) && abandon.words() == "target ≤ 5.5 %");
+        assert_eq!(Target::of("sla_pct", &p, false), None);
         assert_eq!(duration(0), "0:00:00");
         assert_eq!(duration(3725), "1:02:05");
         assert_eq!(duration(90061), "25:01:01");

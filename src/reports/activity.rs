@@ -24,7 +24,7 @@ pub(crate) const DETAILS_ACTIVITY: ReportSpec = ReportSpec {
     title: "Agent activity details",
     columns: col::NAMES,
     tables: &[TableName::AgentSessions, TableName::AgentStates],
-    params: &["agents"],
+    params: &["agents", "html_max_rows"],
     ignored: &["channel_type", "queue"],
     agent_time: true,
     csv_guard: true,

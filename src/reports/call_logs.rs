@@ -22,7 +22,7 @@ pub(crate) const CALL_LOGS: ReportSpec = ReportSpec {
     title: "Call logs",
     columns: call_log_col::NAMES,
     tables: &[],
-    params: &["status", "direction", "caller", "callee"],
+    params: &["status", "direction", "caller", "callee", "html_max_rows"],
     ignored: spec::PBX_ONLY,
     agent_time: false,
     csv_guard: true,

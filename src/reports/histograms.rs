@@ -145,13 +145,28 @@ fn histogram_notes(p: &Params, counts: &str) -> Vec<String> {
 }
 
 /// The parameters of the wait histograms.
-const HISTOGRAM_PARAMS: &[&str] = &["queues", "stx", "short_abandon_secs"];
+const HISTOGRAM_PARAMS: &[&str] = &[
+    "queues",
+    "stx",
+    "short_abandon_secs",
+    "sla_target_pct",
+    "abandon_target_pct",
+];
+
+/// Bucket `k` (1..=11, 11 = over the last bound) as the range of whole seconds it holds
+/// (SPEC §6.1): `0–5 s`, `6–10 s`, … `> 100 s`.
+pub fn bucket_label(stx: &[i64; 10], k: usize) -> String {
+    match k {
+        1 => format!("0–{} s", stx[0]),
+        11 => format!("> {} s", stx[9]),
+        k => format!("{}–{} s", stx[k - 2] + 1, stx[k - 1]),
+    }
+}
 
 /// Entries by wait bucket (the 11 count columns from `first`): a series per queue when there
 /// are at most six, else the TOTAL alone.
 fn histogram_chart(t: &Table<'_>, p: &Params, title: &str, first: usize) -> Chart {
-    let mut buckets: Vec<String> = p.stx.iter().map(|s| format!("≤{s} s")).collect();
-    buckets.push(format!(">{} s", p.stx[9]));
+    let buckets: Vec<String> = (1..=11).map(|k| bucket_label(&p.stx, k)).collect();
     let data: Vec<&Row> = spec::data_rows(t).collect();
     let which: Vec<&Row> = if data.len() <= 6 {
         data

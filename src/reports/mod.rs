@@ -8,7 +8,7 @@ pub(crate) mod agents;
 mod call_logs;
 mod calls;
 pub mod chart;
-mod histograms;
+pub(crate) mod histograms;
 pub mod measure;
 pub mod notes;
 pub mod params;

@@ -221,7 +221,22 @@ pub struct Params {
     pub agent_teams: Vec<String>,
     /// `csv_formula_guard`: free text starting like a formula gets a leading `'` in CSV.
     pub csv_formula_guard: bool,
+    /// `sla_target_pct` in hundredths (queue reports; HTML only): an SLA % below it is marked.
+    pub sla_target: i64,
+    /// `abandon_target_pct` in hundredths (queue reports; HTML only): an abandon rate above it
+    /// is marked.
+    pub abandon_target: i64,
+    /// `html_max_rows` (CALLLOGS, AGENTDETAILSACTIVITY, AGENT_SESSION_REPORT_RAW): the HTML page
+    /// shows at most this many rows; CSV and XLSX always hold every row.
+    pub html_max_rows: usize,
 }
+
+/// The default `sla_target_pct` (80 %), `abandon_target_pct` (5 %) and `html_max_rows`.
+pub const DEFAULT_SLA_TARGET: i64 = 8000;
+/// See `DEFAULT_SLA_TARGET`.
+pub const DEFAULT_ABANDON_TARGET: i64 = 500;
+/// See `DEFAULT_SLA_TARGET`.
+pub const DEFAULT_HTML_MAX_ROWS: usize = 2000;
 
 impl Default for Params {
     fn default() -> Self {
@@ -246,6 +261,9 @@ impl Default for Params {
             agent_group_ids: Vec::new(),
             agent_teams: Vec::new(),
             csv_formula_guard: true,
+            sla_target: DEFAULT_SLA_TARGET,
+            abandon_target: DEFAULT_ABANDON_TARGET,
+            html_max_rows: DEFAULT_HTML_MAX_ROWS,
         }
     }
 }
@@ -374,9 +392,40 @@ fn set(p: &mut Params, name: &str, v: &RawValue) -> Result<(), String> {
         "stx" => p.stx = stx(v)?,
         "agent_group_ids" => p.agent_group_ids = list(v)?,
         "agent_teams" => p.agent_teams = list(v)?,
+        "sla_target_pct" => p.sla_target = percent(&scalar(v)?)?,
+        "abandon_target_pct" => p.abandon_target = percent(&scalar(v)?)?,
+        "html_max_rows" => {
+            p.html_max_rows = integer(&scalar(v)?)?
+                .try_into()
+                .ok()
+                .filter(|&n: &usize| n >= 1)
+                .ok_or("must be a whole number of rows, at least 1")?
+        }
         other => unreachable!("parameter {other} is listed but not read"),
     }
     Ok(())
+}
+
+/// A percentage from 0 to 100 with at most two decimals (`80`, `92.5`), in hundredths.
+fn percent(s: &str) -> Result<i64, String> {
+    let bad = || format!("\"{s}\" is not a percentage from 0 to 100 (at most two decimals)");
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    if whole.is_empty()
+        || frac.len() > 2
+        || !whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let whole: i64 = whole.parse().map_err(|_| bad())?;
+    let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+    let h = whole.checked_mul(100).ok_or_else(bad)? + frac;
+    if h > 10_000 {
+        return Err(bad());
+    }
+    Ok(h)
 }
 
 fn json_text(v: &Value) -> Result<String, String> {
@@ -523,6 +572,28 @@ mod tests {
             raw.push_arg(a)?;
         }
         parse(kind, &raw)
+    }
+
+    #[test]
+    fn targets_and_the_row_cap() {
+        let (p, _) = args(ReportKind::QueueSummary, &[]).unwrap();
+        assert_eq!((p.sla_target, p.abandon_target), (8000, 500));
+        let (p, _) = args(
+            ReportKind::SpeedOfAccept,
+            &["sla_target_pct=92.5", "abandon_target_pct=0.75"],
+        )
+        .unwrap();
+        assert_eq!((p.sla_target, p.abandon_target), (9250, 75));
+        for bad in ["101", "-1", "8.125", "x", ".5"] {
+            let arg = format!("sla_target_pct={bad}");
+            assert!(args(ReportKind::QueueSummary, &[&arg]).is_err(), "{bad}");
+        }
+        let (p, _) = args(ReportKind::CallLogs, &["html_max_rows=50"]).unwrap();
+        assert_eq!(p.html_max_rows, 50);
+        assert!(args(ReportKind::CallLogs, &["html_max_rows=0"]).is_err());
+        // Only where they mean something.
+        assert!(args(ReportKind::CallLogs, &["sla_target_pct=80"]).is_err());
+        assert!(args(ReportKind::QueueSummary, &["html_max_rows=10"]).is_err());
     }
 
     #[test]

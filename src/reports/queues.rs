@@ -354,7 +354,12 @@ pub(crate) const CALLBACK_SUMMARY: ReportSpec = ReportSpec {
 };
 
 /// The parameters of the queue reports.
-pub(crate) const QUEUE_PARAMS: &[&str] = &["queues", "short_abandon_secs"];
+pub(crate) const QUEUE_PARAMS: &[&str] = &[
+    "queues",
+    "short_abandon_secs",
+    "sla_target_pct",
+    "abandon_target_pct",
+];
 
 /// Entries per queue, and each queue's service level.
 fn queue_summary_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {

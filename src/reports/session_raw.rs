@@ -24,7 +24,7 @@ pub(crate) const SESSION_RAW: ReportSpec = ReportSpec {
     title: "Agent Session Report Raw",
     columns: col::NAMES,
     tables: &[TableName::AgentSessions],
-    params: &["agents", "agent_group_ids", "agent_teams"],
+    params: &["agents", "agent_group_ids", "agent_teams", "html_max_rows"],
     ignored: spec::PBX_ONLY,
     agent_time: true,
     csv_guard: false,

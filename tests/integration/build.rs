@@ -188,7 +188,7 @@ fn usage(env: &Env, extra: &[&str], message: &str) {
 fn bad_usage_stops_before_reading_data() {
     // The dataset does not exist: these must fail on the arguments first, with exit 2.
     let env = Env::new();
-    usage(&env, &["--type", "QUEUESUMMARY", "--param", "sla=20"], "unknown parameter \"sla\" for QUEUESUMMARY (it takes: csv_formula_guard, from, queues, short_abandon_secs, tenants, time_range, to)");
+    usage(&env, &["--type", "QUEUESUMMARY", "--param", "sla=20"], "unknown parameter \"sla\" for QUEUESUMMARY (it takes: abandon_target_pct, csv_formula_guard, from, queues, short_abandon_secs, sla_target_pct, tenants, time_range, to)");
     usage(
         &env,
         &["--type", "SPEEDOFACCEPT", "--param", "stx=1,2,3"],

@@ -149,3 +149,143 @@ fn hostile_text_is_shown_not_run() {
         }
     }
 }
+
+/// The headline tiles' values, in page order (`Offered` → `206`).
+fn tiles(html: &str) -> Vec<(String, String)> {
+    let doc = Html::parse_document(html);
+    let tile = Selector::parse(".tiles .tile").unwrap();
+    let part = |t: scraper::ElementRef, s: &str| {
+        let sel = Selector::parse(s).unwrap();
+        t.select(&sel).next().unwrap().text().collect::<String>()
+    };
+    doc.select(&tile)
+        .map(|t| (part(t, ".tl"), part(t, ".tv")))
+        .collect()
+}
+
+#[test]
+fn headline_figures_come_before_the_table_and_equal_the_total_row() {
+    let env = Env::new();
+    let html = build(&env, SAMPLE, "QUEUESUMMARY", "html");
+    let csv = build(&env, SAMPLE, "QUEUESUMMARY", "csv");
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let total: Vec<&str> = csv.lines().last().unwrap().split(',').collect();
+    let cell = |name: &str| total[header.iter().position(|h| *h == name).unwrap()];
+    assert!(html.find("class=\"tiles\"").unwrap() < html.find("<table").unwrap());
+    assert_eq!(
+        tiles(&html),
+        [
+            ("Offered".to_string(), cell("offered").to_string()),
+            ("SLA".to_string(), format!("{} %", cell("sla_pct"))),
+            (
+                "Abandon rate".to_string(),
+                format!("{} %", cell("abandon_rate_pct"))
+            ),
+            ("ASA".to_string(), format!("{} s", cell("asa_secs"))),
+        ]
+    );
+}
+
+#[test]
+fn a_queue_below_its_target_is_marked_in_text_and_targets_leave_the_csv_alone() {
+    let env = Env::new();
+    let with = |kind: &str, format: &str, target: &str| {
+        let arg = format!("sla_target_pct={target}");
+        let out = env.run(&day_args(
+            kind,
+            SAMPLE,
+            &["--format", format, "--param", &arg],
+        ));
+        out.assert_success();
+        out.stdout
+    };
+    assert_eq!(
+        with("QUEUESUMMARY", "csv", "70"),
+        build(&env, SAMPLE, "QUEUESUMMARY", "csv")
+    );
+    assert_eq!(
+        with("SPEEDOFACCEPT", "csv", "99.5"),
+        build(&env, SAMPLE, "SPEEDOFACCEPT", "csv")
+    );
+    // The sample day's SLA: one queue above 70 %, another below.
+    let html = with("QUEUESUMMARY", "html", "70");
+    let doc = Html::parse_document(&html);
+    let row = Selector::parse("table tbody tr").unwrap();
+    let cell = Selector::parse("td").unwrap();
+    let sla_col = 9; // after the queue's <th>: name, offered, …, within SLA, SLA %
+    let mut marked = Vec::new();
+    for r in doc.select(&row) {
+        let queue: String = r.text().next().unwrap().to_string();
+        let sla = r.select(&cell).nth(sla_col).unwrap();
+        let value: f64 = sla.value().attr("data-v").map_or_else(
+            || sla.text().collect::<String>().trim().parse().unwrap(),
+            |v| v.parse().unwrap(),
+        );
+        let text: String = sla.text().collect();
+        assert_eq!(text.contains('▼'), value < 70.0, "{queue}: {text}");
+        if value < 70.0 {
+            marked.push(queue);
+        }
+    }
+    assert!(!marked.is_empty() && marked.len() < 4, "{marked:?}");
+    assert!(html.contains("✗ misses target ≥ 70 %") || html.contains("✓ meets target ≥ 70 %"));
+}
+
+#[test]
+fn long_reports_show_html_max_rows_and_say_how_many_are_left_out() {
+    let env = Env::new();
+    let csv = build(&env, SAMPLE, "CALLLOGS", "csv");
+    let rows = csv.lines().count() - 1;
+    let out = env.run(&day_args(
+        "CALLLOGS",
+        SAMPLE,
+        &["--format", "html", "--param", "html_max_rows=100"],
+    ));
+    out.assert_success();
+    let (_, shown) = html_cells(&out.stdout);
+    assert_eq!(shown.len(), 100);
+    assert_eq!(shown, csv_cells(&csv)[..100].to_vec());
+    let left = rows - 100;
+    let banner = format!("{left} rows not shown: the CSV and XLSX formats hold every row");
+    let banner = if left >= 1000 {
+        banner.replacen(
+            &left.to_string(),
+            &format!("{},{:03}", left / 1000, left % 1000),
+            1,
+        )
+    } else {
+        banner
+    };
+    assert!(out.stdout.contains(&banner), "{banner}");
+}
+
+#[test]
+fn an_empty_period_says_so_instead_of_drawing_axes() {
+    let env = Env::new();
+    for (kind, words) in [
+        ("QUEUESUMMARY", "No calls in this period."),
+        ("DAILYSTATISTICS", "No calls in this period."),
+        ("AGENTSUMMARYACTIVITY", "No agent activity in this period."),
+    ] {
+        let out = env.run(&[
+            "build",
+            "--type",
+            kind,
+            "--data",
+            SAMPLE,
+            "--from",
+            "2025-10-01T00:00:00-04:00",
+            "--to",
+            "2025-10-02T00:00:00-04:00",
+            "--tz",
+            "America/New_York",
+            "--now",
+            "2025-11-05T06:00:00Z",
+            "--format",
+            "html",
+        ]);
+        out.assert_success();
+        assert!(out.stdout.contains(words), "{kind}");
+        assert!(!out.stdout.contains("<svg"), "{kind}: no empty axes");
+    }
+}
