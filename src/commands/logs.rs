@@ -31,21 +31,8 @@ pub fn delete(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
-    // Nothing to delete in a directory that is not there (and no lock file made for it).
-    if !out_dir.is_dir() {
-        return Err(Error::usage(format!(
-            "{} is not an output directory (no report log there)",
-            out_dir.display()
-        )));
-    }
-    let _lock = OutLock::acquire(out_dir, wait)?;
-    let mut log = ReportLog::load(out_dir)?;
-    let entry = log.remove(id).ok_or_else(|| {
-        Error::usage(format!(
-            "no report log entry with id \"{id}\" in {} (see `pbx-report logs list`)",
-            out_dir.display()
-        ))
-    })?;
+    let (_lock, mut log) = locked(out_dir, wait)?;
+    let entry = log.remove(id).ok_or_else(|| no_entry(out_dir, id))?;
     match inside(out_dir, &entry.file_url) {
         Some(file) => match std::fs::remove_file(&file) {
             Ok(()) => {}
@@ -75,14 +62,7 @@ pub fn resend(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
-    if !out_dir.is_dir() {
-        return Err(Error::usage(format!(
-            "{} is not an output directory (no report log there)",
-            out_dir.display()
-        )));
-    }
-    let _lock = OutLock::acquire(out_dir, wait)?;
-    let mut log = ReportLog::load(out_dir)?;
+    let (_lock, mut log) = locked(out_dir, wait)?;
     let ok = crate::delivery::resend(out_dir, &mut log, id, mail, out, err);
     log.fold()?;
     if ok? {
@@ -90,6 +70,27 @@ pub fn resend(
     } else {
         Err(Error::DeliveryFailed(1))
     }
+}
+
+/// The output directory's lock and log. A directory that is not there is a usage error, and
+/// no lock file is made for it.
+fn locked(out_dir: &Path, wait: Duration) -> Result<(OutLock, ReportLog)> {
+    if !out_dir.is_dir() {
+        return Err(Error::usage(format!(
+            "{} is not an output directory (no report log there)",
+            out_dir.display()
+        )));
+    }
+    let lock = OutLock::acquire(out_dir, wait)?;
+    Ok((lock, ReportLog::load(out_dir)?))
+}
+
+/// The error for an id the log does not hold.
+pub(crate) fn no_entry(out_dir: &Path, id: &str) -> Error {
+    Error::usage(format!(
+        "no report log entry with id \"{id}\" in {} (see `pbx-report logs list`)",
+        out_dir.display()
+    ))
 }
 
 /// `url` as a file inside `out_dir`: relative, made of plain names only (no `..`, no root),

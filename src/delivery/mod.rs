@@ -350,12 +350,8 @@ pub fn resend(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<bool> {
-    let mut entry = log.get(id).cloned().ok_or_else(|| {
-        Error::usage(format!(
-            "no report log entry with id \"{id}\" in {} (see `pbx-report logs list`)",
-            out_dir.display()
-        ))
-    })?;
+    let mut entry =
+        (log.get(id).cloned()).ok_or_else(|| crate::commands::logs::no_entry(out_dir, id))?;
     if entry.recipients.trim().is_empty() {
         return Err(Error::usage(format!(
             "report {id} ({}) has no recipients",

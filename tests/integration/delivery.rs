@@ -3,7 +3,6 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -163,7 +162,8 @@ time_range = "YESTERDAY"
 const CSV_FILE: &str = "queues-csv/QUEUESUMMARY_20251104T0000-0500_20251105T0000-0500.csv";
 const HTML_FILE: &str = "queues-html/QUEUESUMMARY_20251104T0000-0500_20251105T0000-0500.html";
 
-fn run(env: &Env, smtp: Option<&str>) -> Output {
+/// `run` of `jobs.toml` over the sample into `out`, with the password in the environment.
+fn run_in(env: &Env, out: &str, extra: &[&str]) -> Output {
     let mut args = vec![
         "run",
         "--jobs",
@@ -171,18 +171,23 @@ fn run(env: &Env, smtp: Option<&str>) -> Output {
         "--data",
         SAMPLE,
         "--out",
-        "out",
+        out,
         "--now",
         NOW,
     ];
-    if let Some(url) = smtp {
-        args.extend(["--smtp", url]);
-    }
+    args.extend_from_slice(extra);
     env.run_with_env(&args, &[("PBX_REPORT_SMTP_PASSWORD", PASSWORD)])
 }
 
+fn run(env: &Env, smtp: Option<&str>) -> Output {
+    match smtp {
+        Some(url) => run_in(env, "out", &["--smtp", url]),
+        None => run_in(env, "out", &[]),
+    }
+}
+
 fn log(env: &Env) -> Vec<serde_json::Value> {
-    serde_json::from_slice(&std::fs::read(env.path().join("out/report_log.json")).unwrap()).unwrap()
+    crate::run::log(&env.path().join("out"))
 }
 
 fn delivery(env: &Env, file: &str) -> serde_json::Value {
@@ -377,17 +382,7 @@ fn without_a_server_messages_go_to_the_outbox_byte_identical() {
     env.write("jobs.toml", JOBS);
     let mut outboxes = Vec::new();
     for out in ["first", "second"] {
-        let r = env.run(&[
-            "run",
-            "--jobs",
-            "jobs.toml",
-            "--data",
-            SAMPLE,
-            "--out",
-            out,
-            "--now",
-            NOW,
-        ]);
+        let r = run_in(&env, out, &[]);
         r.assert_success();
         assert!(r.stdout.contains("in _outbox/"), "{}", r.stdout);
         let dir = env.path().join(out).join("_outbox");
@@ -413,17 +408,7 @@ fn without_a_server_messages_go_to_the_outbox_byte_identical() {
         assert!(name.ends_with(".eml"));
     }
     // Queued is delivered: a rerun queues nothing more.
-    let again = env.run(&[
-        "run",
-        "--jobs",
-        "jobs.toml",
-        "--data",
-        SAMPLE,
-        "--out",
-        "first",
-        "--now",
-        NOW,
-    ]);
+    let again = run_in(&env, "first", &[]);
     again.assert_success();
     assert_eq!(
         std::fs::read_dir(env.path().join("first/_outbox"))
@@ -431,12 +416,7 @@ fn without_a_server_messages_go_to_the_outbox_byte_identical() {
             .count(),
         2
     );
-    let entry = |p: &Path| -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(p.join("report_log.json")).unwrap()).unwrap()
-    };
-    assert!(entry(&env.path().join("first"))
-        .as_array()
-        .unwrap()
+    assert!(crate::run::log(&env.path().join("first"))
         .iter()
         .all(|e| e["delivery"]["status"] == "queued"));
 }
@@ -445,19 +425,7 @@ fn without_a_server_messages_go_to_the_outbox_byte_identical() {
 fn a_large_report_is_named_not_attached() {
     let env = Env::new();
     env.write("jobs.toml", JOBS);
-    let r = env.run(&[
-        "run",
-        "--jobs",
-        "jobs.toml",
-        "--data",
-        SAMPLE,
-        "--out",
-        "out",
-        "--now",
-        NOW,
-        "--mail-max-bytes",
-        "100",
-    ]);
+    let r = run_in(&env, "out", &["--mail-max-bytes", "100"]);
     r.assert_success();
     for e in std::fs::read_dir(env.path().join("out/_outbox"))
         .unwrap()

@@ -29,7 +29,8 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-fn log(dir: &Path) -> Vec<serde_json::Value> {
+/// The report log of `dir`, folded.
+pub fn log(dir: &Path) -> Vec<serde_json::Value> {
     serde_json::from_slice(&std::fs::read(dir.join("report_log.json")).unwrap()).unwrap()
 }
 
