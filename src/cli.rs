@@ -76,19 +76,23 @@ pub struct RunFiles {
 
 /// How reports reach their recipients (SPEC §6.2).
 #[derive(Debug, Args)]
-#[command(next_help_heading = "Delivery")]
 pub struct MailArgs {
     /// Send e-mail through this SMTP server: smtp://host:port (a local relay),
     /// smtp://user@host:587?tls=starttls, smtps://user@host:465 [env: PBX_REPORT_SMTP]. The
     /// password is read from PBX_REPORT_SMTP_PASSWORD only. Without it, messages go to
     /// OUT/_outbox/<id>.eml (for `sendmail -t`).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help_heading = "Delivery")]
     pub smtp: Option<String>,
     /// The sender address [env: PBX_REPORT_MAIL_FROM; default: pbx-report@localhost].
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR", help_heading = "Delivery")]
     pub mail_from: Option<String>,
     /// Attach reports up to N bytes; a larger one is named in the message, not attached.
-    #[arg(long, value_name = "N", default_value_t = 10_000_000)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10_000_000,
+        help_heading = "Delivery"
+    )]
     pub mail_max_bytes: u64,
 }
 
