@@ -124,10 +124,98 @@ pub fn period(params: &Params, fire: Ts, schedule: &Schedule) -> Result<Option<(
     }))
 }
 
+/// The period an HTML report compares `[from, to)` with (SPEC §6.1): for the presets the same
+/// preset one period earlier (the month before for LAST_MONTH; the day before, to the same wall
+/// time, for TODAY; the fire interval before for SINCE_LAST_RUN, which is `[S − (E − S), S)`
+/// when fires are evenly spaced); otherwise the same number of local days before when both
+/// bounds are local midnights, else `[S − (E − S), S)`.
+pub fn previous(range: TimeRange, from: Ts, to: Ts, tz: Tz) -> (Ts, Ts) {
+    let midnight = |t: Ts| day_start(local_date(t, tz), tz) == t;
+    let back_days = |t: Ts, n: i64| {
+        let local = crate::time::zoned(t, tz).naive_local() - Duration::days(n);
+        crate::time::resolve_local(local, tz)
+    };
+    match range {
+        TimeRange::LastMonth => {
+            let first = local_date(from, tz);
+            let prev = first
+                .checked_sub_months(chrono::Months::new(1))
+                .unwrap_or(first);
+            (day_start(prev, tz), from)
+        }
+        TimeRange::Today => (back_days(from, 1), back_days(to, 1)),
+        TimeRange::SinceLastRun => (from - (to - from), from),
+        _ if midnight(from) && midnight(to) => {
+            let days = (local_date(to, tz) - local_date(from, tz)).num_days();
+            (back_days(from, days), from)
+        }
+        _ => (from - (to - from), from),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::time::{format_rfc3339, parse_rfc3339};
+
+    #[test]
+    fn the_previous_period_of_each_preset() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let prev = |r, a: &str, b: &str| {
+            let (f, t) = previous(r, ts(a), ts(b), ny);
+            (format_rfc3339(f, ny), format_rfc3339(t, ny))
+        };
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        // The day before the fall-back day is 24 h; the fall-back day itself 25 h.
+        assert_eq!(
+            prev(
+                TimeRange::Yesterday,
+                "2025-11-03T00:00:00-05:00",
+                "2025-11-04T00:00:00-05:00"
+            ),
+            pair("2025-11-02T00:00:00-04:00", "2025-11-03T00:00:00-05:00")
+        );
+        assert_eq!(
+            prev(
+                TimeRange::LastWeek,
+                "2025-10-27T00:00:00-04:00",
+                "2025-11-03T00:00:00-05:00"
+            ),
+            pair("2025-10-20T00:00:00-04:00", "2025-10-27T00:00:00-04:00")
+        );
+        assert_eq!(
+            prev(
+                TimeRange::LastMonth,
+                "2025-03-01T00:00:00-05:00",
+                "2025-04-01T00:00:00-04:00"
+            ),
+            pair("2025-02-01T00:00:00-05:00", "2025-03-01T00:00:00-05:00")
+        );
+        assert_eq!(
+            prev(
+                TimeRange::Today,
+                "2025-11-04T00:00:00-05:00",
+                "2025-11-04T09:30:00-05:00"
+            ),
+            pair("2025-11-03T00:00:00-05:00", "2025-11-03T09:30:00-05:00")
+        );
+        assert_eq!(
+            prev(
+                TimeRange::Custom,
+                "2025-11-04T08:00:00-05:00",
+                "2025-11-04T12:00:00-05:00"
+            ),
+            pair("2025-11-04T04:00:00-05:00", "2025-11-04T08:00:00-05:00")
+        );
+        assert_eq!(
+            prev(
+                TimeRange::Custom,
+                "2025-11-03T00:00:00-05:00",
+                "2025-11-05T00:00:00-05:00"
+            ),
+            pair("2025-11-01T00:00:00-04:00", "2025-11-03T00:00:00-05:00")
+        );
+    }
 
     fn ts(s: &str) -> Ts {
         parse_rfc3339(s).unwrap()

@@ -2,12 +2,13 @@
 
 use std::io::Write;
 
-use crate::commands::Prepared;
+use crate::commands::{previous_period, Prepared};
 use crate::config::BuildConfig;
 use crate::error::{Error, Result};
 use crate::input::window::Window;
 use crate::output::Staged;
 use crate::render;
+use crate::reports::params::TimeRange;
 use crate::reports::{self, compute};
 
 /// Runs the command.
@@ -17,13 +18,25 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     }
     let window = reports::window(c.request.kind, c.period.from, c.period.to, c.now);
     let agent = c.request.kind.spec().reads_agent_tables();
-    let mut opts = c.load.clone().within(Window::new([window]), None);
+    // An HTML page compares its headline with the period before (SPEC §6.1): an ad-hoc
+    // period's previous one is the same length before it.
+    let bounds = (c.period.from, c.period.to, c.period.tz);
+    let previous = (c.format == render::Format::Html)
+        .then(|| previous_period(c.request.kind, TimeRange::Custom, bounds, c.now));
+    let windows = std::iter::once(window).chain(previous.map(|(_, w)| w));
+    let mut opts = c.load.clone().within(Window::new(windows), None);
     opts.agent_tables = agent;
     let prepared = Prepared::load(&c.data, opts, [c.now])?;
     let slice = prepared.slice(window);
     let ctx = prepared.ctx(slice.as_ref(), c.period, c.now, true);
     let table = compute(&ctx, &c.request)?;
     let quality = prepared.quality(window, agent);
+    let previous = match previous {
+        Some(((from, to), w)) => {
+            prepared.previous_figures(&c.request, (from, to, c.period.tz), w, c.now, true)?
+        }
+        None => None,
+    };
     prepared.report_quality(err)?;
     prepared.warn_if_no_data(c.period.from, c.period.to, c.period.tz, err)?;
     let meta = render::Meta {
@@ -34,6 +47,7 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         generated: c.now,
         params: &c.request.params,
         quality: &quality,
+        previous: previous.as_deref(),
     };
     match &c.out {
         Some(path) => {

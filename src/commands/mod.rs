@@ -18,8 +18,22 @@ use crate::error::{Error, Result};
 use crate::input::{self, LoadOptions};
 use crate::model::agents::Timeline;
 use crate::model::{Dataset, Facts};
-use crate::reports::{Ctx, Period};
+use crate::reports::spec::Figure;
+use crate::reports::table::Cell;
+use crate::reports::{compute, Ctx, Period, Request};
 use crate::time::Ts;
+
+/// The period an HTML report over `[from, to)` compares with, and that period's window (the
+/// read must cover it too).
+pub fn previous_period(
+    kind: crate::reports::ReportKind,
+    range: crate::reports::params::TimeRange,
+    (from, to, tz): (Ts, Ts, chrono_tz::Tz),
+    now: Ts,
+) -> ((Ts, Ts), (Ts, Ts)) {
+    let (pf, pt) = crate::schedule::previous(range, from, to, tz);
+    ((pf, pt), crate::reports::window(kind, pf, pt, now))
+}
 
 /// The dataset read once, its facts, and the agent timelines as of each "now" a command needs.
 pub struct Prepared {
@@ -124,6 +138,26 @@ impl Prepared {
                 }
             }
         }
+    }
+
+    /// The headline figures of the period an HTML page compares with (SPEC §6.1), computed
+    /// from that period's own window; `None` when it had no data. `window`: its window, from
+    /// `previous_window`, which the read must have covered.
+    pub fn previous_figures(
+        &self,
+        req: &Request,
+        (from, to, tz): (Ts, Ts, chrono_tz::Tz),
+        window: (Ts, Ts),
+        now: Ts,
+        agent_time: bool,
+    ) -> Result<Option<Vec<Figure>>> {
+        let slice = self.slice(window);
+        let ctx = self.ctx(slice.as_ref(), Period { from, to, tz }, now, agent_time);
+        let table = compute(&ctx, req)?;
+        let figures = (req.kind.spec().headline)(&table);
+        let zero = |f: &Figure| matches!(f.value, Cell::Int(0) | Cell::Secs(0));
+        let nothing = table.row_count() == 0 || figures.first().is_some_and(zero);
+        Ok((!nothing).then_some(figures))
     }
 
     /// Frees the timelines built by `ensure`.

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use crate::commands::{Prepared, Progress, Slice};
+use crate::commands::{previous_period, Prepared, Progress, Slice};
 use crate::config::{RunConfig, RunMode};
 use crate::delivery::{self, message};
 use crate::error::{Error, Result};
@@ -73,7 +73,10 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     let progress = Progress::reading(c.progress, &c.data);
     // One read of the dataset for every report of the run, of the rows their windows need;
     // the CDR files earlier runs found outside them are not opened (SPEC §3, §5.4).
-    let window = Window::new(owed.iter().map(|p| window_of(&jobs, p)));
+    let window = Window::new(owed.iter().flat_map(|p| {
+        let previous = previous_of(&jobs[p.job], p).map(|(_, w)| w);
+        std::iter::once(window_of(&jobs, p)).chain(previous)
+    }));
     let mut opts = c.load.clone().within(window, Some(SpanCache::load(&c.out)));
     opts.agent_tables = owed
         .iter()
@@ -246,6 +249,14 @@ fn window_of(jobs: &[Job], p: &Planned) -> (Ts, Ts) {
     reports::window(jobs[p.job].kind, p.from, p.to, p.fire)
 }
 
+/// An HTML report's previous period and its window (SPEC §6.1); `None` for other formats.
+fn previous_of(job: &Job, p: &Planned) -> Option<((Ts, Ts), (Ts, Ts))> {
+    (job.format == render::Format::Html).then(|| {
+        let range = job.params.time_range;
+        previous_period(job.kind, range, (p.from, p.to, job.tz), p.fire)
+    })
+}
+
 /// Stores what this read learned of the CDR files' times for the next run. The cache only
 /// saves reading: a run whose cache cannot be written goes on and reads more next time.
 fn remember_spans(out: &std::path::Path, learned: &[(std::path::PathBuf, Known)]) {
@@ -282,6 +293,13 @@ fn stage(
     let table = compute(&ctx, &req)?;
     // The figures the e-mail states, read before the table is rendered (and consumed).
     let figures = (job.kind.spec().headline)(&table);
+    let previous = match previous_of(job, p) {
+        Some(((from, to), w)) => {
+            let agent_time = job.kind.spec().agent_time;
+            prepared.previous_figures(&req, (from, to, job.tz), w, p.fire, agent_time)?
+        }
+        None => None,
+    };
     let meta = render::Meta {
         from: p.from,
         to: p.to,
@@ -290,6 +308,7 @@ fn stage(
         generated: p.fire,
         params: &job.params,
         quality: &prepared.quality(window, job.kind.spec().reads_agent_tables()),
+        previous: previous.as_deref(),
     };
     let (staged, rows) = Staged::write(&c.out.join(file_url(job, p.from, p.to)), |w| {
         render::write(table, job.format, &meta, w)

@@ -14,6 +14,7 @@ use crate::render::{chart, duration};
 use crate::reports::histograms::bucket_label;
 use crate::reports::notes::{formulas, shown};
 use crate::reports::params::Params;
+use crate::reports::spec::Figure;
 use crate::reports::table::{hundredths, Cell, Row, Table};
 use crate::reports::ReportKind;
 use crate::time::{format_rfc3339, Ts};
@@ -35,6 +36,8 @@ pub struct Meta<'a> {
     pub params: &'a Params,
     /// The dataset's quality counts.
     pub quality: &'a Quality,
+    /// The headline figures of the previous period (SPEC §6.1), when it had data.
+    pub previous: Option<&'a [Figure]>,
 }
 
 #[derive(Template)]
@@ -76,6 +79,30 @@ struct Tile {
     met: Option<bool>,
     /// The target in words (`target ≥ 80 %`).
     target: String,
+    /// The change from the previous period (`▲ 3.20 pts`) and the previous value.
+    change: Option<(String, String)>,
+}
+
+/// A figure's change from the previous period: percentages in points, counts and seconds in
+/// their unit; `None` where the two are not comparable (an empty cell).
+fn change(now: &Cell, before: &Cell, tz: Tz) -> Option<(String, String)> {
+    let (a, b, unit) = match (now, before) {
+        (Cell::Pct(a), Cell::Pct(b)) => (*a, *b, " pts"),
+        (Cell::Int(a), Cell::Int(b)) => (*a, *b, ""),
+        (Cell::Secs(a), Cell::Secs(b)) => (*a, *b, " s"),
+        _ => return None,
+    };
+    let d = a - b;
+    let size = match now {
+        Cell::Pct(_) => hundredths(d.abs()),
+        _ => grouped(d.abs()),
+    };
+    let arrow = match d.signum() {
+        1 => "▲ +",
+        -1 => "▼ −",
+        _ => "= ",
+    };
+    Some((format!("{arrow}{size}{unit}"), tile_value(before, tz)))
 }
 
 /// A figure's target (SPEC §6.1): an SLA at least, an abandon rate at most.
@@ -301,11 +328,15 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
                 (Some(t), Cell::Pct(h)) => Some(t.met(*h)),
                 _ => None,
             };
+            let before = m
+                .previous
+                .and_then(|p| p.iter().find(|b| b.label == f.label));
             Tile {
                 label: f.label,
                 value: tile_value(&f.value, t.tz),
                 met,
                 target: target.map(Target::words).unwrap_or_default(),
+                change: before.and_then(|b| change(&f.value, &b.value, t.tz)),
             }
         })
         .collect();

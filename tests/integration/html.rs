@@ -289,3 +289,85 @@ fn an_empty_period_says_so_instead_of_drawing_axes() {
         assert!(!out.stdout.contains("<svg"), "{kind}: no empty axes");
     }
 }
+
+#[test]
+fn the_change_from_the_previous_period_is_the_difference_of_the_two_csvs() {
+    let env = Env::new();
+    let html = build(&env, SAMPLE, "QUEUESUMMARY", "html");
+    // The sample day is the fall-back day (25 h); the day before is 2025-11-01.
+    let before = env.run(&[
+        "build",
+        "--type",
+        "QUEUESUMMARY",
+        "--data",
+        SAMPLE,
+        "--from",
+        "2025-11-01T00:00:00-04:00",
+        "--to",
+        "2025-11-02T00:00:00-04:00",
+        "--tz",
+        "America/New_York",
+        "--now",
+        "2025-11-05T06:00:00Z",
+    ]);
+    before.assert_success();
+    let total = |csv: &str, name: &str| -> f64 {
+        let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+        let row: Vec<&str> = csv.lines().last().unwrap().split(',').collect();
+        row[header.iter().position(|h| *h == name).unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let now = build(&env, SAMPLE, "QUEUESUMMARY", "csv");
+    let doc = Html::parse_document(&html);
+    let tile = Selector::parse(".tiles .tile").unwrap();
+    let part = |t: scraper::ElementRef, s: &str| {
+        let sel = Selector::parse(s).unwrap();
+        t.select(&sel).next().map(|e| e.text().collect::<String>())
+    };
+    let mut checked = 0;
+    for t in doc.select(&tile) {
+        let label = part(t, ".tl").unwrap();
+        let column = match label.as_str() {
+            "Offered" => "offered",
+            "SLA" => "sla_pct",
+            "Abandon rate" => "abandon_rate_pct",
+            "ASA" => "asa_secs",
+            other => panic!("unexpected tile {other}"),
+        };
+        let d = total(&now, column) - total(&before.stdout, column);
+        let change = part(t, ".tc").unwrap();
+        let shown: f64 = change
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .replace('−', "-")
+            .replace(',', "")
+            .parse()
+            .unwrap();
+        assert!((shown - d).abs() < 1e-9, "{label}: {change} vs {d}");
+        assert_eq!(change.starts_with('▲'), d > 0.0, "{label}: {change}");
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+    // A period before the data has nothing to compare with: no change is shown.
+    let first = env.run(&[
+        "build",
+        "--type",
+        "QUEUESUMMARY",
+        "--data",
+        SAMPLE,
+        "--from",
+        "2025-11-01T00:00:00-04:00",
+        "--to",
+        "2025-11-02T00:00:00-04:00",
+        "--tz",
+        "America/New_York",
+        "--now",
+        "2025-11-05T06:00:00Z",
+        "--format",
+        "html",
+    ]);
+    first.assert_success();
+    assert!(!first.stdout.contains("class=\"tc\""));
+}
