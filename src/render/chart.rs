@@ -7,10 +7,25 @@ use std::fmt::Write;
 use crate::render::duration;
 pub use crate::reports::chart::{Chart, Layout, Orientation, Unit};
 
-/// Colour-blind-safe (Okabe–Ito).
+/// Okabe–Ito hues, darkened where needed so every one has at least 3:1 contrast against white
+/// (WCAG 1.4.11): the original orange (#E69F00), sky blue (#56B4E9) and yellow did not.
 const COLORS: [&str; 8] = [
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999",
+    "#0072B2", "#B35C00", "#009E73", "#CC79A7", "#5F5F5F", "#A3213B", "#7A6A00", "#9A4D9E",
 ];
+
+/// The label as SVG text: at most `max` characters (a long one ends in `…`), the whole text
+/// in a `<title>` (hover) when shortened.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return escape(text);
+    }
+    let short: String = text.chars().take(max - 1).collect();
+    format!(
+        "<title>{}</title>{}…",
+        escape(text),
+        escape(short.trim_end())
+    )
+}
 
 /// Escapes text for SVG.
 pub fn escape(s: &str) -> String {
@@ -114,8 +129,21 @@ pub fn svg(c: &Chart, id: &str) -> String {
     } else {
         56.0
     };
-    let (width, legend_h) = (760.0, 22.0);
-    let (left, right, top_m) = (label_w, 16.0, 34.0 + legend_h);
+    let width = 760.0;
+    // The legend wraps onto as many lines as it needs inside the chart's width.
+    let right = 16.0;
+    let item_w = |name: &str| 24.0 + name.chars().count() as f64 * 6.5;
+    let mut legend_at: Vec<(f64, f64)> = Vec::with_capacity(c.series.len());
+    let (mut lx, mut line) = (label_w, 0.0);
+    for (name, _) in &c.series {
+        if lx > label_w && lx + item_w(name) > width - right {
+            (lx, line) = (label_w, line + 1.0);
+        }
+        legend_at.push((lx, 24.0 + line * 16.0));
+        lx += item_w(name);
+    }
+    let legend_h = 22.0 + line * 16.0;
+    let (left, top_m) = (label_w, 34.0 + legend_h);
     let (plot_w, plot_h, bottom) = if horizontal {
         (width - left - right, n as f64 * 18.0, 36.0)
     } else {
@@ -139,16 +167,15 @@ pub fn svg(c: &Chart, id: &str) -> String {
         "<text class=\"ct\" x=\"{left:.1}\" y=\"16\">{title}</text>"
     );
     // Legend.
-    let mut lx = left;
-    for (i, (name, _)) in c.series.iter().enumerate() {
+    for (i, ((name, _), (lx, ly))) in c.series.iter().zip(&legend_at).enumerate() {
         let color = COLORS[i % COLORS.len()];
         let _ = write!(
             s,
-            "<rect x=\"{lx:.1}\" y=\"24\" width=\"10\" height=\"10\" fill=\"{color}\"/><text class=\"lg\" x=\"{:.1}\" y=\"33\">{}</text>",
+            "<rect x=\"{lx:.1}\" y=\"{ly:.0}\" width=\"10\" height=\"10\" fill=\"{color}\"/><text class=\"lg\" x=\"{:.1}\" y=\"{:.0}\">{}</text>",
             lx + 14.0,
+            ly + 9.0,
             escape(name)
         );
-        lx += 24.0 + name.chars().count() as f64 * 6.5;
     }
     // Grid and value axis.
     let ticks = (top / step).round() as i64;
@@ -235,7 +262,8 @@ pub fn svg(c: &Chart, id: &str) -> String {
         if k % every != 0 {
             continue;
         }
-        let label = escape(cat);
+        // A long name is shortened to fit beside the bars; the whole name is its tooltip.
+        let label = shorten(cat, if horizontal { 28 } else { 22 });
         if horizontal {
             let y = top_m + base + band / 2.0 + 4.0;
             let _ = write!(
@@ -300,6 +328,25 @@ mod tests {
                 "c1"
             )
         );
+    }
+
+    #[test]
+    fn long_names_are_shortened_with_the_whole_name_on_hover_and_the_legend_wraps() {
+        let long = "Sales – New Customers North America";
+        let mut c = chart(Layout::Stacked, Orientation::Horizontal, Unit::Count);
+        c.categories = vec![long.into(), "Alexandra Konstantinopoulou-Vasquez".into()];
+        c.series = (0..8)
+            .map(|i| (format!("reason number {i} with a label"), vec![1, 2]))
+            .collect();
+        let s = svg(&c, "c2");
+        assert!(s.contains(&format!("<title>{}</title>", escape(long))));
+        assert!(s.contains(">Sales – New Customers North…</text>"), "{s}");
+        // Eight legend items of 219 px beside 192 px of labels: two a line, four lines.
+        let rect = |y: u32| format!("y=\"{y}\" width=\"10\" height=\"10\"");
+        for y in [24, 40, 56, 72] {
+            assert_eq!(s.matches(&rect(y)).count(), 2, "line at {y}");
+        }
+        assert!(!s.contains(&rect(88)));
     }
 
     #[test]

@@ -95,7 +95,14 @@ fn change(now: &Cell, before: &Cell, tz: Tz) -> Option<(String, String)> {
     let d = a - b;
     let size = match now {
         Cell::Pct(_) => hundredths(d.abs()),
+        Cell::Secs(s) if d.abs() >= 60 || *s >= 60 => duration(d.abs()),
         _ => grouped(d.abs()),
+    };
+    // A duration shown as h:mm:ss carries no unit; whole seconds do.
+    let unit = if unit == " s" && size.contains(':') {
+        ""
+    } else {
+        unit
     };
     let arrow = match d.signum() {
         1 => "▲ +",

@@ -355,15 +355,14 @@ fn summary_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
     series.push(("other (RNA, unknown)".into(), other));
     vec![Chart {
         title: "Login time by state".into(),
-        categories: rows
-            .iter()
-            .map(|r| chart::label(&r.cells[AGENT_NAME], t.tz))
-            .collect(),
+        // The id beside the name: two agents may share a name.
+        categories: chart::named(&rows, AGENT_ID, AGENT_NAME, t.tz),
         series,
         layout: Layout::Stacked,
         orientation: Orientation::Horizontal,
         unit: Unit::Seconds,
-    }]
+    }
+    .top()]
 }
 
 /// Each agent's not-ready time by reason code (codes in text order).
@@ -372,12 +371,15 @@ fn not_ready_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
     let tz = t.tz;
     let mut agents: Vec<String> = Vec::new();
     let mut codes: Vec<String> = Vec::new();
+    let mut labels: std::collections::BTreeMap<String, String> = Default::default();
     let mut time: std::collections::BTreeMap<(String, usize), i64> = Default::default();
     for r in spec::data_rows(t) {
-        let (agent, code) = (
-            chart::label(&r.cells[AGENT_NAME], tz),
-            chart::label(&r.cells[REASON_CODE], tz),
-        );
+        // The id beside the name: two agents may share a name.
+        let agent = chart::named(&[r], AGENT_ID, AGENT_NAME, tz).remove(0);
+        let code = chart::label(&r.cells[REASON_CODE], tz);
+        labels
+            .entry(code.clone())
+            .or_insert_with(|| chart::label(&r.cells[REASON_LABEL], tz));
         let a = agents.iter().position(|x| *x == agent).unwrap_or_else(|| {
             agents.push(agent);
             agents.len() - 1
@@ -394,10 +396,14 @@ fn not_ready_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
             let values = (0..agents.len())
                 .map(|a| time.get(&(c.clone(), a)).copied().unwrap_or(0))
                 .collect();
-            let name = if c.is_empty() {
-                "(no code)".to_string()
-            } else {
-                c
+            // The legend reads the code's label where the codes table gives one.
+            let name = match (
+                c.is_empty(),
+                labels.get(&c).filter(|l| !l.is_empty() && **l != c),
+            ) {
+                (true, _) => "(no code)".to_string(),
+                (false, Some(label)) => format!("{c} {label}"),
+                (false, None) => c,
             };
             (name, values)
         })
@@ -409,7 +415,8 @@ fn not_ready_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
         layout: Layout::Stacked,
         orientation: Orientation::Horizontal,
         unit: Unit::Seconds,
-    }]
+    }
+    .top()]
 }
 
 /// AGENTSUMMARYACTIVITY's columns (SPEC §4), in order: rows are built in this order, and charts and

@@ -98,3 +98,72 @@ pub fn orientation(n: usize) -> Orientation {
         Orientation::Vertical
     }
 }
+
+/// Categories a chart shows at most: a horizontal chart of more would not fit one printed
+/// page (SPEC §6.1).
+pub const MAX_CATEGORIES: usize = 25;
+
+impl Chart {
+    /// The chart with at most `MAX_CATEGORIES` categories: the largest by their total over the
+    /// series (ties in the chart's order), in the chart's order, then one `others (N)` category
+    /// holding the rest's sums.
+    pub fn top(mut self) -> Chart {
+        let n = self.categories.len();
+        if n <= MAX_CATEGORIES {
+            return self;
+        }
+        let keep_n = MAX_CATEGORIES - 1;
+        let total = |i: usize| self.series.iter().map(|(_, v)| v[i]).sum::<i64>();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(total(i)), i));
+        let mut keep: Vec<usize> = order[..keep_n].to_vec();
+        keep.sort_unstable();
+        let rest: Vec<usize> = order[keep_n..].to_vec();
+        self.categories = keep
+            .iter()
+            .map(|&i| self.categories[i].clone())
+            .chain([format!("others ({})", rest.len())])
+            .collect();
+        for (_, values) in &mut self.series {
+            let others = rest.iter().map(|&i| values[i]).sum();
+            *values = keep.iter().map(|&i| values[i]).chain([others]).collect();
+        }
+        self.title = format!("{} — top {keep_n} of {n}", self.title);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_chart_keeps_its_largest_categories_and_sums_the_rest() {
+        let n = MAX_CATEGORIES + 3;
+        let chart = Chart {
+            title: "Time".into(),
+            categories: (0..n).map(|i| format!("a{i}")).collect(),
+            series: vec![
+                ("x".into(), (0..n as i64).collect()),
+                ("y".into(), vec![1; n]),
+            ],
+            layout: Layout::Stacked,
+            orientation: Orientation::Horizontal,
+            unit: Unit::Seconds,
+        }
+        .top();
+        assert_eq!(chart.categories.len(), MAX_CATEGORIES);
+        // a0..a3 are the four smallest: they become "others (4)", in order a4..a27 stay.
+        assert_eq!(chart.categories[0], "a4");
+        assert_eq!(chart.categories[MAX_CATEGORIES - 1], "others (4)");
+        assert_eq!(chart.series[0].1[MAX_CATEGORIES - 1], 0 + 1 + 2 + 3);
+        assert_eq!(chart.series[1].1[MAX_CATEGORIES - 1], 4);
+        assert_eq!(chart.title, format!("Time — top 24 of {n}"));
+        let short = Chart {
+            categories: vec!["a".into()],
+            series: vec![("x".into(), vec![1])],
+            ..chart.clone()
+        };
+        assert_eq!(short.clone().top().categories, short.categories);
+    }
+}
