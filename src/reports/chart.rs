@@ -156,7 +156,7 @@ mod tests {
         // a0..a3 are the four smallest: they become "others (4)", in order a4..a27 stay.
         assert_eq!(chart.categories[0], "a4");
         assert_eq!(chart.categories[MAX_CATEGORIES - 1], "others (4)");
-        assert_eq!(chart.series[0].1[MAX_CATEGORIES - 1], 0 + 1 + 2 + 3);
+        assert_eq!(chart.series[0].1[MAX_CATEGORIES - 1], 6); // 0 + 1 + 2 + 3
         assert_eq!(chart.series[1].1[MAX_CATEGORIES - 1], 4);
         assert_eq!(chart.title, format!("Time — top 24 of {n}"));
         let short = Chart {
