@@ -287,6 +287,33 @@ pub fn svg(c: &Chart, id: &str) -> String {
             );
         }
     }
+    // The target, a dashed line across the bars with its value written beside it.
+    if let Some(t) = c.target.filter(|&t| t >= 0 && t as f64 <= top) {
+        let v = t as f64 / top;
+        let text = match c.unit {
+            Unit::Percent => {
+                let pct = crate::reports::table::hundredths(t);
+                format!(
+                    "target {}%",
+                    pct.trim_end_matches('0').trim_end_matches('.')
+                )
+            }
+            unit => format!("target {}", tick_label(t as f64, unit)),
+        };
+        let (x1, y1, x2, y2, tx, ty, anchor) = if horizontal {
+            let x = left + v * plot_w;
+            (x, top_m, x, top_m + plot_h, x - 4.0, top_m - 4.0, "end")
+        } else {
+            let y = top_m + plot_h - v * plot_h;
+            (left, y, left + plot_w, y, left + 4.0, y - 4.0, "start")
+        };
+        let _ = write!(
+            s,
+            "<line class=\"target\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" \
+             stroke=\"#b00020\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\
+             <text class=\"tg\" x=\"{tx:.1}\" y=\"{ty:.1}\" text-anchor=\"{anchor}\" fill=\"#b00020\">{text}</text>"
+        );
+    }
     s.push_str("</svg>");
     s
 }
@@ -306,6 +333,7 @@ mod tests {
             layout,
             orientation,
             unit,
+            target: None,
         }
     }
 

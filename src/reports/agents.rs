@@ -361,6 +361,7 @@ fn summary_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
         layout: Layout::Stacked,
         orientation: Orientation::Horizontal,
         unit: Unit::Seconds,
+        target: None,
     }
     .top()]
 }
@@ -415,6 +416,7 @@ fn not_ready_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
         layout: Layout::Stacked,
         orientation: Orientation::Horizontal,
         unit: Unit::Seconds,
+        target: None,
     }
     .top()]
 }

@@ -413,6 +413,7 @@ fn daily_charts(t: &Table<'_>, p: &Params) -> Vec<Chart> {
         layout: Layout::Stacked,
         orientation: Orientation::Vertical,
         unit: Unit::Count,
+        target: None,
     }]
 }
 

@@ -45,6 +45,8 @@ pub struct Chart {
     pub orientation: Orientation,
     /// The values' unit.
     pub unit: Unit,
+    /// A target drawn as a dashed line across the bars (`sla_target_pct`), in the values' unit.
+    pub target: Option<i64>,
 }
 
 use chrono_tz::Tz;
@@ -150,6 +152,7 @@ mod tests {
             layout: Layout::Stacked,
             orientation: Orientation::Horizontal,
             unit: Unit::Seconds,
+            target: None,
         }
         .top();
         assert_eq!(chart.categories.len(), MAX_CATEGORIES);

@@ -91,12 +91,10 @@ pub(crate) const SPEED_OF_ACCEPT: ReportSpec = ReportSpec {
     compute: |ctx, req| speed_of_accept(ctx, &req.params),
     notes: |p| histogram_notes(p, "Answered entries by wait; percentages over accepted."),
     charts: |t, p| {
-        vec![histogram_chart(
-            t,
-            p,
-            "Answered entries by wait",
-            accept_col::ACCEPTED_ST1,
-        )]
+        vec![
+            histogram_chart(t, p, "Answered entries by wait", accept_col::ACCEPTED_ST1),
+            cumulative_chart(t, p, "% answered within", accept_col::ACCEPTED_ST1, true),
+        ]
     },
     headline: |t| spec::from_total(t, &[("Accepted", accept_col::ACCEPTED)]),
 };
@@ -114,12 +112,21 @@ pub(crate) const ABANDON_DELAY: ReportSpec = ReportSpec {
     compute: |ctx, req| abandon_delay(ctx, &req.params),
     notes: |p| histogram_notes(p, "Abandoned entries by wait; percentages over abandoned."),
     charts: |t, p| {
-        vec![histogram_chart(
-            t,
-            p,
-            "Abandoned entries by wait",
-            abandon_col::ABANDONED_ST1,
-        )]
+        vec![
+            histogram_chart(
+                t,
+                p,
+                "Abandoned entries by wait",
+                abandon_col::ABANDONED_ST1,
+            ),
+            cumulative_chart(
+                t,
+                p,
+                "% abandoned within",
+                abandon_col::ABANDONED_ST1,
+                false,
+            ),
+        ]
     },
     headline: |t| {
         use abandon_col::*;
@@ -192,6 +199,43 @@ fn histogram_chart(t: &Table<'_>, p: &Params, title: &str, first: usize) -> Char
         layout: Layout::Stacked,
         orientation: Orientation::Vertical,
         unit: Unit::Count,
+        target: None,
+    }
+}
+
+/// The service-level curve (SPEC §6.1): of the TOTAL row's entries in the 11 count columns
+/// from `first`, the share whose wait is at most each bucket's upper bound, in hundredths of a
+/// percent rounded half up; with the SLA target as a line when `sla` (answered entries).
+fn cumulative_chart(t: &Table<'_>, p: &Params, title: &str, first: usize, sla: bool) -> Chart {
+    let counts: Vec<i64> = spec::grand_total(t).map_or_else(Vec::new, |r| {
+        (first..first + 11)
+            .map(|k| chart::value(&r.cells[k]))
+            .collect()
+    });
+    let all: i64 = counts.iter().sum();
+    let mut running = 0;
+    let within: Vec<i64> = counts
+        .iter()
+        .map(|c| {
+            running += c;
+            crate::reports::table::div_half_up(running * 10_000, all.max(1))
+        })
+        .collect();
+    Chart {
+        title: title.to_string(),
+        categories: if all == 0 {
+            Vec::new()
+        } else {
+            (1..=10)
+                .map(|k| format!("≤ {} s", p.stx[k - 1]))
+                .chain([String::from("all")])
+                .collect()
+        },
+        series: vec![("all queues (cumulative)".into(), within)],
+        layout: Layout::Grouped,
+        orientation: Orientation::Vertical,
+        unit: Unit::Percent,
+        target: sla.then_some(p.sla_target),
     }
 }
 

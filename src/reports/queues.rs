@@ -362,7 +362,7 @@ pub(crate) const QUEUE_PARAMS: &[&str] = &[
 ];
 
 /// Entries per queue, and each queue's service level.
-fn queue_summary_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
+fn queue_summary_charts(t: &Table<'_>, p: &Params) -> Vec<Chart> {
     use summary_col::*;
     let rows: Vec<&Row> = spec::data_rows(t).collect();
     let categories = chart::named(&rows, QUEUE, QUEUE_NAME, t.tz);
@@ -381,6 +381,7 @@ fn queue_summary_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
             layout: Layout::Grouped,
             orientation: chart::orientation(rows.len()),
             unit: Unit::Count,
+            target: None,
         },
         Chart {
             title: "Service level per queue".into(),
@@ -389,6 +390,7 @@ fn queue_summary_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
             layout: Layout::Grouped,
             orientation: chart::orientation(rows.len()),
             unit: Unit::Percent,
+            target: Some(p.sla_target),
         },
     ]
 }

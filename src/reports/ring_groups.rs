@@ -141,6 +141,7 @@ fn group_charts(t: &Table<'_>, _: &Params) -> Vec<Chart> {
         layout: Layout::Stacked,
         orientation: chart::orientation(groups.len()),
         unit: Unit::Count,
+        target: None,
     }]
 }
 

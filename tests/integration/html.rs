@@ -105,6 +105,15 @@ fn charts_where_the_report_has_a_dimension() {
         assert!(doc.select(&svg).count() >= 1, "{kind} has a titled chart");
         assert!(html.contains("<rect"), "{kind} has bars");
     }
+    // The service-level curve and the SLA target line (SPEC §6.1).
+    let speed = build(&env, SAMPLE, "SPEEDOFACCEPT", "html");
+    assert!(speed.contains("% answered within") && speed.contains("target 80%"));
+    assert!(
+        speed.contains("<title>all: all queues (cumulative) 100.00%</title>"),
+        "the curve ends at 100 %"
+    );
+    let queues = build(&env, SAMPLE, "QUEUESUMMARY", "html");
+    assert!(queues.contains("<line class=\"target\"") && queues.contains("target 80%"));
     for kind in ["CALLLOGS", "AGENTDETAILSACTIVITY"] {
         assert!(
             !build(&env, SAMPLE, kind, "html").contains("<svg"),
