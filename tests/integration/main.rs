@@ -6,6 +6,7 @@ mod delivery;
 mod harness;
 mod html;
 mod nightly;
+mod print;
 mod query;
 mod reconcile;
 mod run;
