@@ -125,3 +125,42 @@ fn every_type_prints_every_column_and_long_reports_stay_small() {
         );
     }
 }
+
+#[test]
+fn a_short_report_prints_on_one_page() {
+    if !have("chromium") || !have("pdfinfo") {
+        eprintln!(
+            "skipped: chromium or pdfinfo not installed (apt-get install chromium poppler-utils)"
+        );
+        return;
+    }
+    let env = Env::new();
+    let profile = env.path().join("profile");
+    for kind in [
+        "QUEUESUMMARY",
+        "SPEEDOFACCEPT",
+        "ABANDONDELAY",
+        "CALLBACKSUMMARY",
+    ] {
+        let html = env.path().join(format!("{kind}.html"));
+        let pdf = env.path().join(format!("{kind}.pdf"));
+        let path = html.to_str().unwrap();
+        env.run(&crate::build::day_args(
+            kind,
+            crate::build::SAMPLE,
+            &["--format", "html", "-o", path],
+        ))
+        .assert_success();
+        print(&html, &pdf, &profile);
+        let info = Command::new("pdfinfo")
+            .arg(&pdf)
+            .output()
+            .expect("pdfinfo runs");
+        let info = String::from_utf8_lossy(&info.stdout).into_owned();
+        let pages = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .map(str::trim);
+        assert_eq!(pages, Some("1"), "{kind} prints on {pages:?} pages");
+    }
+}
