@@ -13,6 +13,74 @@ const COLORS: [&str; 8] = [
     "#0072B2", "#B35C00", "#009E73", "#CC79A7", "#5F5F5F", "#A3213B", "#7A6A00", "#9A4D9E",
 ];
 
+/// A heatmap: categories down, series across, each cell shaded from white to the first colour
+/// by its share of the largest value, with the value written in it (the number is the cue that
+/// does not depend on colour).
+fn heatmap(c: &Chart, id: &str) -> String {
+    let rows = c.categories.len();
+    let cols = c.series.len().max(1);
+    let max = c
+        .series
+        .iter()
+        .flat_map(|(_, v)| v.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (left, top_m, right, cell_h) = (96.0, 46.0, 16.0, 18.0);
+    let width = 760.0;
+    let cell_w = (width - left - right) / cols as f64;
+    let height = top_m + rows as f64 * cell_h + 8.0;
+    let title = escape(&c.title);
+    let mut s = String::with_capacity(8192);
+    let _ = write!(
+        s,
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-t\" viewBox=\"0 0 {width:.0} {height:.0}\" \
+         width=\"{width:.0}\" height=\"{height:.0}\"><title id=\"{id}-t\">{title}</title>\
+         <text class=\"ct\" x=\"{left:.1}\" y=\"16\">{title}</text>"
+    );
+    for (j, (name, _)) in c.series.iter().enumerate() {
+        let x = left + (j as f64 + 0.5) * cell_w;
+        let _ = write!(
+            s,
+            "<text class=\"tk\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            top_m - 6.0,
+            escape(name)
+        );
+    }
+    for (i, cat) in c.categories.iter().enumerate() {
+        let y = top_m + i as f64 * cell_h;
+        let _ = write!(
+            s,
+            "<text class=\"tk\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            left - 6.0,
+            y + cell_h / 2.0 + 4.0,
+            shorten(cat, 14)
+        );
+        for (j, (name, values)) in c.series.iter().enumerate() {
+            let v = values.get(i).copied().unwrap_or(0);
+            let share = v.max(0) as f64 / max as f64;
+            let x = left + j as f64 * cell_w;
+            // Dark cells get white numbers, light ones dark: the number stays readable.
+            let ink = if share > 0.55 { "#fff" } else { "#1d2430" };
+            let _ = write!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" fill-opacity=\"{:.2}\" stroke=\"#fff\"><title>{}, {}: {v}</title></rect>\
+                 <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\" fill=\"{ink}\">{v}</text>",
+                cell_w,
+                cell_h,
+                COLORS[0],
+                0.08 + 0.92 * share,
+                escape(cat),
+                escape(name),
+                x + cell_w / 2.0,
+                y + cell_h / 2.0 + 3.0
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 /// The label as SVG text: at most `max` characters (a long one ends in `…`), the whole text
 /// in a `<title>` (hover) when shortened.
 fn shorten(text: &str, max: usize) -> String {
@@ -90,6 +158,9 @@ fn value_label(v: i64, unit: Unit) -> String {
 
 /// The chart as an inline `<svg>` element. `id` must be unique in the page.
 pub fn svg(c: &Chart, id: &str) -> String {
+    if c.layout == Layout::Heatmap {
+        return heatmap(c, id);
+    }
     let n = c.categories.len().max(1);
     let totals: Vec<i64> = (0..n)
         .map(|k| match c.layout {
@@ -98,7 +169,7 @@ pub fn svg(c: &Chart, id: &str) -> String {
                 .iter()
                 .map(|(_, v)| v.get(k).copied().unwrap_or(0).max(0))
                 .sum(),
-            Layout::Grouped => c
+            Layout::Grouped | Layout::Heatmap => c
                 .series
                 .iter()
                 .map(|(_, v)| v.get(k).copied().unwrap_or(0))
@@ -224,7 +295,8 @@ pub fn svg(c: &Chart, id: &str) -> String {
             let color = COLORS[i % COLORS.len()];
             let (start, len, offset, thick) = match c.layout {
                 Layout::Stacked => (acc as f64, v as f64, base + band * 0.2, band * 0.6),
-                Layout::Grouped => (
+                // Drawn by `heatmap`; never reached.
+                Layout::Grouped | Layout::Heatmap => (
                     0.0,
                     v as f64,
                     base + band * 0.1 + i as f64 * band * 0.8 / groups,

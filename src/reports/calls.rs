@@ -403,7 +403,8 @@ fn daily_charts(t: &Table<'_>, p: &Params) -> Vec<Chart> {
             categories[i] = format!("{} ({})", categories[i], offset(starts[i]));
         }
     }
-    vec![Chart {
+    let heatmap = (hourly && days).then(|| day_by_hour(&rows, &starts, tz));
+    let bars = Chart {
         title: format!("Calls per {}", if hourly { "hour" } else { "day" }),
         categories,
         series: chart::series(
@@ -414,7 +415,43 @@ fn daily_charts(t: &Table<'_>, p: &Params) -> Vec<Chart> {
         orientation: Orientation::Vertical,
         unit: Unit::Count,
         target: None,
-    }]
+    };
+    // Several days by the hour: the heatmap first, where the busy hours show at a glance.
+    heatmap.into_iter().chain([bars]).collect()
+}
+
+/// Calls by local day (rows) and hour of the day (columns); the two hours of a fall-back day's
+/// repeated hour are added together, a spring-forward day's missing hour is 0.
+fn day_by_hour(rows: &[&Row<'_>], starts: &[Ts], tz: chrono_tz::Tz) -> Chart {
+    use chrono::Timelike;
+    use daily_col::*;
+    let mut days: Vec<chrono::NaiveDate> = Vec::new();
+    let mut grid: Vec<[i64; 24]> = Vec::new();
+    for (r, &ts) in rows.iter().zip(starts) {
+        let z = zoned(ts, tz);
+        let d = z.date_naive();
+        if days.last() != Some(&d) {
+            days.push(d);
+            grid.push([0; 24]);
+        }
+        if let Some(day) = grid.last_mut() {
+            day[z.hour() as usize] += chart::value(&r.cells[TOTAL]);
+        }
+    }
+    Chart {
+        title: "Calls by day and hour".into(),
+        categories: days
+            .iter()
+            .map(|d| d.format("%a %d %b").to_string())
+            .collect(),
+        series: (0..24)
+            .map(|h| (format!("{h:02}"), grid.iter().map(|day| day[h]).collect()))
+            .collect(),
+        layout: Layout::Heatmap,
+        orientation: Orientation::Horizontal,
+        unit: Unit::Count,
+        target: None,
+    }
 }
 
 /// USERSTATISTICS's columns (SPEC §4), in order: rows are built in this order, and charts and

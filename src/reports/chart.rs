@@ -8,6 +8,9 @@ pub enum Layout {
     Grouped,
     /// On top of each other.
     Stacked,
+    /// A grid: a row per category, a column per series, each cell shaded by its value and
+    /// labelled with it (a day × hour table of calls).
+    Heatmap,
 }
 
 /// Where categories go.

@@ -380,3 +380,49 @@ fn the_change_from_the_previous_period_is_the_difference_of_the_two_csvs() {
     first.assert_success();
     assert!(!first.stdout.contains("class=\"tc\""));
 }
+
+#[test]
+fn several_days_by_the_hour_get_a_day_by_hour_heatmap_with_the_csv_totals() {
+    let env = Env::new();
+    let args = |format: &'static str| {
+        vec![
+            "build",
+            "--type",
+            "DAILYSTATISTICS",
+            "--data",
+            SAMPLE,
+            "--from",
+            "2025-11-01T00:00:00-04:00",
+            "--to",
+            "2025-11-05T00:00:00-05:00",
+            "--tz",
+            "America/New_York",
+            "--now",
+            "2025-11-05T06:00:00Z",
+            "--param",
+            "granularity=HOUR",
+            "--format",
+            format,
+        ]
+    };
+    let html = env.run(&args("html"));
+    html.assert_success();
+    let csv = env.run(&args("csv"));
+    csv.assert_success();
+    let doc = Html::parse_document(&html.stdout);
+    let cells = Selector::parse("svg rect > title").unwrap();
+    // The heatmap's cells: "Sat 01 Nov, 13: 34".
+    let values: Vec<i64> = doc
+        .select(&cells)
+        .filter_map(|t| {
+            let text: String = t.text().collect();
+            let (where_, v) = text.rsplit_once(": ")?;
+            where_.contains(" Nov, ").then(|| v.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(values.len(), 4 * 24, "four days of 24 hours");
+    let rows = csv_cells(&csv.stdout);
+    let total: i64 = rows.iter().map(|r| r[1].parse::<i64>().unwrap()).sum();
+    assert_eq!(values.iter().sum::<i64>(), total);
+    assert!(html.stdout.find("Calls by day and hour") < html.stdout.find("Calls per hour"));
+}
