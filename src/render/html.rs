@@ -64,6 +64,8 @@ struct Page<'a, 't> {
     tz: Tz,
     /// The columns whose cells are held to a target.
     targets: Vec<(usize, Target)>,
+    /// Text cells that read as numbers are right-aligned (AGENT_SESSION_REPORT_RAW).
+    text_numbers: bool,
     headings: Vec<(String, bool)>,
     notes: Vec<String>,
     rows_read: String,
@@ -162,6 +164,19 @@ impl Target {
     }
 }
 
+/// A text cell that reads as a number (`5.26%`, `110.78`, `0:05:00`): AGENT_SESSION_REPORT_RAW
+/// writes its figures as RingCentral's text, and numbers are right-aligned wherever they are.
+fn numeric_text(c: &Cell) -> bool {
+    let s: &str = match c {
+        Cell::Text(s) => s,
+        Cell::Shared(s) => s,
+        _ => return false,
+    };
+    s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b".,%:-".contains(&b))
+}
+
 /// `11746` → `11,746` (SPEC §6.1: HTML text only, never CSV).
 pub(crate) fn grouped(v: i64) -> String {
     let digits = v.unsigned_abs().to_string();
@@ -245,8 +260,15 @@ impl Page<'_, '_> {
             }
             Cell::Pct(h) if missed => format!(" class=\"{class}\" data-v=\"{}\"", hundredths(*h)),
             Cell::Int(_) | Cell::Pct(_) | Cell::Money(_) => format!(" class=\"{class}\""),
+            c if self.text_numbers && numeric_text(c) => " class=\"n\"".to_string(),
             _ => String::new(),
         }
+    }
+
+    /// The grand TOTAL (its first cell says TOTAL), set apart from a group's TOTAL (which keeps
+    /// its group's id there).
+    fn grand(&self, row: &Row) -> bool {
+        matches!(row.cells.first(), Some(Cell::Text(t)) if t == "TOTAL")
     }
 
     /// The mark and its words when the cell misses its column's target.
@@ -388,7 +410,9 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
     } else {
         Vec::new()
     };
-    // Right-aligned headings: by the column's name, or by a number in its held rows.
+    // Right-aligned headings: by the column's name, or by a number in its held rows (in
+    // AGENT_SESSION_REPORT_RAW, numbers written as text; elsewhere text is ids and names).
+    let text_numbers = t.kind == ReportKind::AgentSessionReportRaw;
     let numeric_name =
         |c: &str| c == "cost" || c == "status_code" || c.ends_with("_secs") || c.ends_with("_pct");
     let numeric_col: Vec<bool> = (0..t.columns.len())
@@ -398,7 +422,7 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
                     matches!(
                         r.cells.get(k),
                         Some(Cell::Int(_) | Cell::Secs(_) | Cell::Pct(_) | Cell::Money(_))
-                    )
+                    ) || (text_numbers && r.cells.get(k).is_some_and(numeric_text))
                 })
         })
         .collect();
@@ -460,6 +484,7 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
         cut: shown_rows < total_rows,
         tz,
         targets,
+        text_numbers,
         notes: formulas(kind, m.params),
         rows_read: if rows_read.is_empty() {
             "none".into()
