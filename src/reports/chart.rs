@@ -110,8 +110,9 @@ pub const MAX_CATEGORIES: usize = 25;
 
 impl Chart {
     /// The chart with at most `MAX_CATEGORIES` categories: the largest by their total over the
-    /// series (ties in the chart's order), in the chart's order, then one `others (N)` category
-    /// holding the rest's sums.
+    /// series (ties in the chart's order), in the chart's order, then one category for the
+    /// rest, `others: average of N` — an average, not a sum, so it stays on the same scale as
+    /// the bars beside it (a sum over 96 agents would flatten them all).
     pub fn top(mut self) -> Chart {
         let n = self.categories.len();
         if n <= MAX_CATEGORIES {
@@ -127,10 +128,11 @@ impl Chart {
         self.categories = keep
             .iter()
             .map(|&i| self.categories[i].clone())
-            .chain([format!("others ({})", rest.len())])
+            .chain([format!("others: average of {}", rest.len())])
             .collect();
         for (_, values) in &mut self.series {
-            let others = rest.iter().map(|&i| values[i]).sum();
+            let sum: i64 = rest.iter().map(|&i| values[i]).sum();
+            let others = crate::reports::table::div_half_up(sum, rest.len() as i64);
             *values = keep.iter().map(|&i| values[i]).chain([others]).collect();
         }
         self.title = format!("{} — top {keep_n} of {n}", self.title);
@@ -159,11 +161,11 @@ mod tests {
         }
         .top();
         assert_eq!(chart.categories.len(), MAX_CATEGORIES);
-        // a0..a3 are the four smallest: they become "others (4)", in order a4..a27 stay.
+        // a0..a3 are the four smallest: they become the others' average, a4..a27 stay in order.
         assert_eq!(chart.categories[0], "a4");
-        assert_eq!(chart.categories[MAX_CATEGORIES - 1], "others (4)");
-        assert_eq!(chart.series[0].1[MAX_CATEGORIES - 1], 6); // 0 + 1 + 2 + 3
-        assert_eq!(chart.series[1].1[MAX_CATEGORIES - 1], 4);
+        assert_eq!(chart.categories[MAX_CATEGORIES - 1], "others: average of 4");
+        assert_eq!(chart.series[0].1[MAX_CATEGORIES - 1], 2); // (0 + 1 + 2 + 3) / 4, half up
+        assert_eq!(chart.series[1].1[MAX_CATEGORIES - 1], 1);
         assert_eq!(chart.title, format!("Time — top 24 of {n}"));
         let short = Chart {
             categories: vec!["a".into()],
