@@ -304,22 +304,28 @@ fn the_change_from_the_previous_period_is_the_difference_of_the_two_csvs() {
     let env = Env::new();
     let html = build(&env, SAMPLE, "QUEUESUMMARY", "html");
     // The sample day is the fall-back day (25 h); the day before is 2025-11-01.
-    let before = env.run(&[
-        "build",
-        "--type",
-        "QUEUESUMMARY",
-        "--data",
-        SAMPLE,
-        "--from",
-        "2025-11-01T00:00:00-04:00",
-        "--to",
-        "2025-11-02T00:00:00-04:00",
-        "--tz",
-        "America/New_York",
-        "--now",
-        "2025-11-05T06:00:00Z",
-    ]);
-    before.assert_success();
+    let day_before = |format: &str| {
+        let out = env.run(&[
+            "build",
+            "--type",
+            "QUEUESUMMARY",
+            "--data",
+            SAMPLE,
+            "--from",
+            "2025-11-01T00:00:00-04:00",
+            "--to",
+            "2025-11-02T00:00:00-04:00",
+            "--tz",
+            "America/New_York",
+            "--now",
+            "2025-11-05T06:00:00Z",
+            "--format",
+            format,
+        ]);
+        out.assert_success();
+        out
+    };
+    let before = day_before("csv");
     let total = |csv: &str, name: &str| -> f64 {
         let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
         let row: Vec<&str> = csv.lines().last().unwrap().split(',').collect();
@@ -360,24 +366,7 @@ fn the_change_from_the_previous_period_is_the_difference_of_the_two_csvs() {
     }
     assert_eq!(checked, 4);
     // A period before the data has nothing to compare with: no change is shown.
-    let first = env.run(&[
-        "build",
-        "--type",
-        "QUEUESUMMARY",
-        "--data",
-        SAMPLE,
-        "--from",
-        "2025-11-01T00:00:00-04:00",
-        "--to",
-        "2025-11-02T00:00:00-04:00",
-        "--tz",
-        "America/New_York",
-        "--now",
-        "2025-11-05T06:00:00Z",
-        "--format",
-        "html",
-    ]);
-    first.assert_success();
+    let first = day_before("html");
     assert!(!first.stdout.contains("class=\"tc\""));
 }
 
