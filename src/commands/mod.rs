@@ -19,7 +19,6 @@ use crate::input::{self, LoadOptions};
 use crate::model::agents::Timeline;
 use crate::model::{Dataset, Facts};
 use crate::reports::spec::Figure;
-use crate::reports::table::Cell;
 use crate::reports::{compute, Ctx, Period, Request};
 use crate::time::Ts;
 
@@ -155,9 +154,7 @@ impl Prepared {
         let ctx = self.ctx(slice.as_ref(), Period { from, to, tz }, now, agent_time);
         let table = compute(&ctx, req)?;
         let figures = (req.kind.spec().headline)(&table);
-        let zero = |f: &Figure| matches!(f.value, Cell::Int(0) | Cell::Secs(0));
-        let nothing = table.row_count() == 0 || figures.first().is_some_and(zero);
-        Ok((!nothing).then_some(figures))
+        Ok((!crate::reports::spec::no_data(&table, &figures)).then_some(figures))
     }
 
     /// Frees the timelines built by `ensure`.

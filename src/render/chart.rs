@@ -363,13 +363,7 @@ pub fn svg(c: &Chart, id: &str) -> String {
     if let Some(t) = c.target.filter(|&t| t >= 0 && t as f64 <= top) {
         let v = t as f64 / top;
         let text = match c.unit {
-            Unit::Percent => {
-                let pct = crate::reports::table::hundredths(t);
-                format!(
-                    "target {}%",
-                    pct.trim_end_matches('0').trim_end_matches('.')
-                )
-            }
+            Unit::Percent => format!("target {}%", crate::reports::table::percent_text(t)),
             unit => format!("target {}", tick_label(t as f64, unit)),
         };
         let (x1, y1, x2, y2, tx, ty, anchor) = if horizontal {

@@ -15,7 +15,7 @@ use crate::reports::histograms::bucket_label;
 use crate::reports::notes::{formulas, shown};
 use crate::reports::params::Params;
 use crate::reports::spec::Figure;
-use crate::reports::table::{hundredths, Cell, Row, Table};
+use crate::reports::table::{hundredths, percent_text, Cell, Row, Table};
 use crate::reports::ReportKind;
 use crate::time::{format_rfc3339, Ts};
 
@@ -144,11 +144,7 @@ impl Target {
 
     fn words(self) -> String {
         // `80 %`, `92.5 %`: a target is written as it was set.
-        let pct = |h: i64| {
-            let s = hundredths(h);
-            let s = s.trim_end_matches('0').trim_end_matches('.');
-            format!("{s} %")
-        };
+        let pct = |h: i64| format!("{} %", percent_text(h));
         match self {
             Target::AtLeast(t) => format!("target ≥ {}", pct(t)),
             Target::AtMost(t) => format!("target ≤ {}", pct(t)),
@@ -349,7 +345,8 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
         total_rows
     };
     let takes_targets = spec.params.contains(&"sla_target_pct");
-    let tiles: Vec<Tile> = (spec.headline)(&t)
+    let figures = (spec.headline)(&t);
+    let tiles: Vec<Tile> = figures
         .iter()
         .map(|f| {
             let target = Target::of(f.label, m.params, takes_targets);
@@ -369,11 +366,7 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
             }
         })
         .collect();
-    // Nothing to draw: no rows, or the report's first figure is zero (a TOTAL of nothing).
-    let nothing = total_rows == 0
-        || (spec.headline)(&t)
-            .first()
-            .is_some_and(|f| matches!(f.value, Cell::Int(0) | Cell::Secs(0)));
+    let nothing = crate::reports::spec::no_data(&t, &figures);
     let agent_activity = matches!(
         t.kind,
         ReportKind::AgentDetailsActivity

@@ -80,6 +80,16 @@ pub fn no_charts(_: &Table<'_>, _: &Params) -> Vec<Chart> {
     Vec::new()
 }
 
+/// A period with nothing to show (SPEC §6.1): no rows, or the report's first headline figure
+/// is zero (a TOTAL of nothing). Its page draws no charts; as a previous period it shows no
+/// change.
+pub fn no_data(t: &Table<'_>, figures: &[Figure]) -> bool {
+    t.row_count() == 0
+        || figures
+            .first()
+            .is_some_and(|f| matches!(f.value, Cell::Int(0) | Cell::Secs(0)))
+}
+
 /// The grand TOTAL row: the last row, when it is a TOTAL.
 pub fn grand_total<'t, 'a>(t: &'t Table<'a>) -> Option<&'t Row<'a>> {
     t.rows.last().filter(|r| r.total)

@@ -104,6 +104,12 @@ pub fn hundredths(h: i64) -> String {
     format!("{sign}{}.{:02}", a / 100, a % 100)
 }
 
+/// A percentage in hundredths as a person sets it: `8000` → `80`, `9250` → `92.5` (targets).
+pub fn percent_text(h: i64) -> String {
+    let s = hundredths(h);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// `num / den` rounded half up (toward +∞ at .5); `den > 0`.
 pub fn div_half_up(num: i64, den: i64) -> i64 {
     let (n, d) = (i128::from(num), i128::from(den));

@@ -125,26 +125,6 @@ fn one_run_per_tenant_in_parallel_equals_a_run_filtered_to_each_tenant() {
     assert!(two.lines().skip(1).all(|l| !first.contains(&session(l))));
 }
 
-/// A copy of the sample dataset in `env`.
-fn copy_sample(env: &Env) {
-    for entry in walk(Path::new(SAMPLE)) {
-        let rel = entry.strip_prefix(SAMPLE).unwrap().display().to_string();
-        env.write(&format!("data/{rel}"), std::fs::read(&entry).unwrap());
-    }
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        if e.path().is_dir() {
-            out.extend(walk(&e.path()));
-        } else {
-            out.push(e.path());
-        }
-    }
-    out
-}
-
 const NIGHTLY: &str = r#"
 [[job]]
 id = "nightly"
@@ -170,7 +150,7 @@ fn break_in_place(file: &Path) {
 #[test]
 fn a_file_earlier_runs_found_outside_the_window_stays_closed_until_it_changes() {
     let env = Env::new();
-    copy_sample(&env);
+    crate::unattended::sample_copy(&env);
     env.write("jobs.toml", NIGHTLY);
     let nightly = |now: &str| {
         env.run(&[
