@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Renders every report type as HTML — the sample day, the DST day, a 7-day period of a
-# 3,000-calls-a-day sample and an empty period — and takes headless Chromium
-# screenshots of each — at 1400 px and at 400 px (a phone) — and prints each to PDF (pages to PNG
-# with pdftoppm when poppler-utils is there), to look at the reports as a manager would.
+# 3,000-calls-a-day sample, a day of 14 queues with long names, and an empty period — and takes
+# headless Chromium screenshots of each at 1400 px and at 400 px (a phone), and prints each to
+# PDF (pages to PNG with pdftoppm when poppler-utils is there), to look at the reports as a
+# manager would.
 #
 #   bash scripts/screenshots.sh [OUT_DIR]      (default: target/screenshots)
 #
@@ -25,11 +26,20 @@ week="$out/week-data"
     --tz America/New_York --start 2025-11-01 >/dev/null
   touch "$week/.complete"
 }
+# A day with 14 queues and long queue and agent names, made once.
+wide="$out/wide-data"
+[ -f "$wide/.complete" ] || {
+  rm -rf "$wide"
+  target/release/pbx-report sample --out "$wide" --days 1 --calls-per-day 3000 \
+    --tz America/New_York --start 2025-11-03 --queues 14 --long-names >/dev/null
+  touch "$wide/.complete"
+}
 # Scenario: name, dataset, from, to.
 scenarios=(
   "day samples/data 2025-11-03T00:00:00-05:00 2025-11-04T00:00:00-05:00"
   "dst samples/data 2025-11-02T00:00:00-04:00 2025-11-03T00:00:00-05:00"
   "week $week 2025-11-01T00:00:00-04:00 2025-11-08T00:00:00-05:00"
+  "wide $wide 2025-11-03T00:00:00-05:00 2025-11-04T00:00:00-05:00"
   "empty samples/data 2025-10-01T00:00:00-04:00 2025-10-02T00:00:00-04:00"
 )
 shot() {

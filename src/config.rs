@@ -115,6 +115,10 @@ pub struct SampleConfig {
     pub start: NaiveDate,
     /// File layout.
     pub layout: SampleLayout,
+    /// Number of call queues (3 to 20).
+    pub queues: u8,
+    /// Every other agent has a long name.
+    pub long_names: bool,
 }
 
 /// `pbx-report build`.
@@ -411,6 +415,8 @@ impl SampleConfig {
                 LayoutArg::Mixed => SampleLayout::Mixed,
                 LayoutArg::Flat => SampleLayout::Flat,
             },
+            queues: a.queues,
+            long_names: a.long_names,
         })
     }
 }

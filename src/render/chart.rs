@@ -5,13 +5,194 @@
 use std::fmt::Write;
 
 use crate::render::duration;
-pub use crate::reports::chart::{Chart, Layout, Orientation, Unit};
+pub use crate::reports::chart::{Chart, Layout, Orientation, Timeline, Unit, TIMELINE_STATES};
 
 /// Okabe–Ito hues, darkened where needed so every one has at least 3:1 contrast against white
 /// (WCAG 1.4.11): the original orange (#E69F00), sky blue (#56B4E9) and yellow did not.
 const COLORS: [&str; 8] = [
     "#0072B2", "#B35C00", "#009E73", "#CC79A7", "#5F5F5F", "#A3213B", "#7A6A00", "#9A4D9E",
 ];
+
+/// The second cue beside colour (WCAG 1.4.1): each series' bars carry a pattern of white
+/// lines or dots over its colour, so series differ in grey print and to colour-blind readers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hatch {
+    Solid,
+    Slash,
+    Backslash,
+    Horizontal,
+    Vertical,
+    Dots,
+    Cross,
+}
+
+/// The series' patterns, in the order of `COLORS`.
+const HATCHES: [Hatch; 8] = [
+    Hatch::Solid,
+    Hatch::Slash,
+    Hatch::Dots,
+    Hatch::Horizontal,
+    Hatch::Backslash,
+    Hatch::Vertical,
+    Hatch::Cross,
+    Hatch::Solid,
+];
+
+/// A timeline's states (`TIMELINE_STATES`): colour and pattern each.
+const STATE_FILLS: [(&str, Hatch); 8] = [
+    ("#009E73", Hatch::Solid),      // Ready
+    ("#0072B2", Hatch::Horizontal), // On call
+    ("#7A6A00", Hatch::Vertical),   // Ringing
+    ("#CC79A7", Hatch::Backslash),  // Wrap-up
+    ("#B35C00", Hatch::Slash),      // Not ready
+    ("#A3213B", Hatch::Dots),       // RNA
+    ("#9A4D9E", Hatch::Cross),      // Other
+    ("#5F5F5F", Hatch::Dots),       // Unknown
+];
+
+/// The `<defs>` of a chart's patterns: one per fill that is not solid, `{id}-p{k}`.
+fn pattern_defs(id: &str, fills: &[(&str, Hatch)]) -> String {
+    let mut s = String::from("<defs>");
+    for (k, &(color, hatch)) in fills.iter().enumerate() {
+        let (rotate, marks) = match hatch {
+            Hatch::Solid => continue,
+            Hatch::Slash => (45, "<rect width=\"2\" height=\"6\"/>"),
+            Hatch::Backslash => (-45, "<rect width=\"2\" height=\"6\"/>"),
+            Hatch::Vertical => (0, "<rect width=\"2\" height=\"6\"/>"),
+            Hatch::Horizontal => (0, "<rect width=\"6\" height=\"2\"/>"),
+            Hatch::Cross => (
+                45,
+                "<rect width=\"1.5\" height=\"6\"/><rect width=\"6\" height=\"1.5\"/>",
+            ),
+            Hatch::Dots => (0, "<circle cx=\"3\" cy=\"3\" r=\"1.3\"/>"),
+        };
+        let _ = write!(
+            s,
+            "<pattern id=\"{id}-p{k}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" \
+             patternTransform=\"rotate({rotate})\"><rect width=\"6\" height=\"6\" fill=\"{color}\"/>\
+             <g fill=\"#fff\" fill-opacity=\".6\">{marks}</g></pattern>"
+        );
+    }
+    if s.len() == "<defs>".len() {
+        return String::new();
+    }
+    s.push_str("</defs>");
+    s
+}
+
+/// The `fill` of fill `k`: its colour, or its pattern.
+fn fill(id: &str, fills: &[(&str, Hatch)], k: usize) -> String {
+    match fills[k] {
+        (color, Hatch::Solid) => color.to_string(),
+        _ => format!("url(#{id}-p{k})"),
+    }
+}
+
+/// The fills of a bar chart's series.
+fn series_fills(n: usize) -> Vec<(&'static str, Hatch)> {
+    (0..n)
+        .map(|i| (COLORS[i % COLORS.len()], HATCHES[i % HATCHES.len()]))
+        .collect()
+}
+
+/// A timeline: one line per agent over the period, each run of columns in its state's colour
+/// and pattern, the time axis below, the legend above; each line's tooltip sums its states.
+pub fn timeline(t: &Timeline, id: &str) -> String {
+    let fills = STATE_FILLS;
+    let used: Vec<usize> = (0..TIMELINE_STATES.len())
+        .filter(|&k| t.rows.iter().any(|r| r.seconds[k] > 0))
+        .collect();
+    let label_w = t
+        .rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 28) as f64
+        * 6.5
+        + 10.0;
+    let (width, right, row_h) = (1100.0, 16.0, 16.0);
+    let (left, top_m) = (label_w, 50.0);
+    let plot_w = width - left - right;
+    let plot_h = t.rows.len() as f64 * row_h;
+    let height = top_m + plot_h + 24.0;
+    let title = escape(&t.title);
+    let mut s = String::with_capacity(16_384);
+    let _ = write!(
+        s,
+        "<svg class=\"chart gantt\" role=\"img\" aria-labelledby=\"{id}-t\" viewBox=\"0 0 {width:.0} {height:.0}\" \
+         width=\"{width:.0}\" height=\"{height:.0}\"><title id=\"{id}-t\">{title}</title>{}\
+         <text class=\"ct\" x=\"{left:.1}\" y=\"16\">{title}</text>",
+        pattern_defs(id, &fills)
+    );
+    let mut lx = left;
+    for &k in &used {
+        let name = TIMELINE_STATES[k];
+        let _ = write!(
+            s,
+            "<rect x=\"{lx:.1}\" y=\"26\" width=\"10\" height=\"10\" fill=\"{}\"/><text class=\"lg\" x=\"{:.1}\" y=\"35\">{name}</text>",
+            fill(id, &fills, k),
+            lx + 14.0
+        );
+        lx += 24.0 + name.chars().count() as f64 * 6.5;
+    }
+    let x_of = |secs: f64| left + secs / t.seconds.max(1) as f64 * plot_w;
+    for (at, label) in &t.ticks {
+        let x = x_of(*at as f64);
+        let _ = write!(
+            s,
+            "<line class=\"grid\" x1=\"{x:.1}\" y1=\"{top_m:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/><text class=\"tk\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            top_m + plot_h,
+            top_m + plot_h + 14.0,
+            escape(label)
+        );
+    }
+    let col_w = plot_w / f64::from(t.columns.max(1));
+    for (i, row) in t.rows.iter().enumerate() {
+        let y = top_m + i as f64 * row_h;
+        let tip: Vec<String> = used
+            .iter()
+            .filter(|&&k| row.seconds[k] > 0)
+            .map(|&k| format!("{} {}", TIMELINE_STATES[k], duration(row.seconds[k])))
+            .collect();
+        let _ = write!(
+            s,
+            "<text class=\"tk\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}: {}</title>{}</text>",
+            left - 6.0,
+            y + row_h / 2.0 + 4.0,
+            escape(&row.label),
+            tip.join(", "),
+            shorten_plain(&row.label, 28)
+        );
+        for &(a, b, st) in &row.runs {
+            let _ = write!(
+                s,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"11\" fill=\"{}\"/>",
+                left + f64::from(a) * col_w,
+                y + 2.5,
+                f64::from(b - a) * col_w,
+                fill(id, &fills, usize::from(st))
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        "<line class=\"axis\" x1=\"{left:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/></svg>",
+        top_m + plot_h,
+        left + plot_w,
+        top_m + plot_h
+    );
+    s
+}
+
+/// A label cut to `max` characters (`…`), without a tooltip (its line has one).
+fn shorten_plain(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return escape(text);
+    }
+    let short: String = text.chars().take(max - 1).collect();
+    format!("{}…", escape(short.trim_end()))
+}
 
 /// A heatmap: categories down, series across, each cell shaded from white to the first colour
 /// by its share of the largest value, with the value written in it (the number is the cue that
@@ -233,13 +414,15 @@ pub fn svg(c: &Chart, id: &str) -> String {
         "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-t\" viewBox=\"0 0 {width:.0} {height:.0}\" \
          width=\"{width:.0}\" height=\"{height:.0}\"><title id=\"{id}-t\">{title}</title>"
     );
+    let fills = series_fills(c.series.len());
     let _ = write!(
         s,
-        "<text class=\"ct\" x=\"{left:.1}\" y=\"16\">{title}</text>"
+        "{}<text class=\"ct\" x=\"{left:.1}\" y=\"16\">{title}</text>",
+        pattern_defs(id, &fills)
     );
     // Legend.
     for (i, ((name, _), (lx, ly))) in c.series.iter().zip(&legend_at).enumerate() {
-        let color = COLORS[i % COLORS.len()];
+        let color = fill(id, &fills, i);
         let _ = write!(
             s,
             "<rect x=\"{lx:.1}\" y=\"{ly:.0}\" width=\"10\" height=\"10\" fill=\"{color}\"/><text class=\"lg\" x=\"{:.1}\" y=\"{:.0}\">{}</text>",
@@ -292,7 +475,7 @@ pub fn svg(c: &Chart, id: &str) -> String {
         let groups = c.series.len().max(1) as f64;
         for (i, (name, values)) in c.series.iter().enumerate() {
             let v = values.get(k).copied().unwrap_or(0).max(0);
-            let color = COLORS[i % COLORS.len()];
+            let color = fill(id, &fills, i);
             let (start, len, offset, thick) = match c.layout {
                 Layout::Stacked => (acc as f64, v as f64, base + band * 0.2, band * 0.6),
                 // Drawn by `heatmap`; never reached.
@@ -456,5 +639,46 @@ mod tests {
             "c2",
         );
         assert!(h.contains("text-anchor=\"end\">Tue &amp; Wed</text>"));
+    }
+
+    /// A second cue beside colour: the second series' bars and legend swatch carry a pattern
+    /// defined once in the chart; the first stays solid.
+    #[test]
+    fn series_differ_by_pattern_as_well_as_colour() {
+        let s = svg(
+            &chart(Layout::Grouped, Orientation::Vertical, Unit::Count),
+            "c3",
+        );
+        assert!(s.contains("<pattern id=\"c3-p1\""));
+        assert!(!s.contains("id=\"c3-p0\""));
+        assert!(s.contains("fill=\"url(#c3-p1)\"><title>Mon: not answered 1</title>"));
+        assert!(s.contains("fill=\"#0072B2\"><title>Mon: answered 3</title>"));
+    }
+
+    #[test]
+    fn a_timeline_draws_runs_with_the_states_in_use_and_a_tooltip_per_agent() {
+        let t = Timeline {
+            title: "Each agent's states".into(),
+            rows: vec![crate::reports::chart::TimelineRow {
+                label: "1001 Ava <Smith>".into(),
+                runs: vec![(0, 480, 0), (480, 640, 4)],
+                seconds: [1800, 0, 0, 0, 600, 0, 0, 0],
+            }],
+            columns: 960,
+            seconds: 3600,
+            ticks: vec![(1800, "08:30".into())],
+        };
+        let s = timeline(&t, "tl");
+        assert_eq!(s.matches("height=\"11\"").count(), 2, "one bar per run");
+        assert!(s.contains(">Ready</text>") && s.contains(">Not ready</text>"));
+        assert!(
+            !s.contains(">On call</text>"),
+            "only the states drawn are in the legend"
+        );
+        assert!(
+            s.contains("<title>1001 Ava &lt;Smith&gt;: Ready 0:30:00, Not ready 0:10:00</title>")
+        );
+        assert!(s.contains("fill=\"url(#tl-p4)\""));
+        assert!(s.contains(">08:30</text>"));
     }
 }

@@ -257,6 +257,8 @@ impl Page<'_, '_> {
             Cell::Pct(h) if missed => format!(" class=\"{class}\" data-v=\"{}\"", hundredths(*h)),
             Cell::Int(_) | Cell::Pct(_) | Cell::Money(_) => format!(" class=\"{class}\""),
             c if self.text_numbers && numeric_text(c) => " class=\"n\"".to_string(),
+            // Times never wrap (at their hyphens), unlike names.
+            Cell::Time(_) | Cell::Date(_) => " class=\"t\"".to_string(),
             _ => String::new(),
         }
     }
@@ -392,17 +394,23 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
             t.stream_len -= 1;
         }
     }
-    // Charts need every row at hand: only reports short enough to hold all their rows have one.
-    let charts: Vec<String> = if t.stream.is_none() && !nothing {
-        (t.kind.spec().charts)(&t, m.params)
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.categories.is_empty())
-            .map(|(i, c)| chart::svg(c, &format!("chart{}", i + 1)))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // Charts need every row at hand: only reports short enough to hold all their rows have
+    // one; a streamed report may have drawn a timeline while computing.
+    let mut charts: Vec<String> = Vec::new();
+    if !nothing {
+        if let Some(tl) = &t.timeline {
+            charts.push(chart::timeline(tl, "timeline"));
+        }
+    }
+    if t.stream.is_none() && !nothing {
+        charts.extend(
+            (t.kind.spec().charts)(&t, m.params)
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.categories.is_empty())
+                .map(|(i, c)| chart::svg(c, &format!("chart{}", i + 1))),
+        );
+    }
     // Right-aligned headings: by the column's name, or by a number in its held rows (in
     // AGENT_SESSION_REPORT_RAW, numbers written as text; elsewhere text is ids and names).
     let text_numbers = t.kind == ReportKind::AgentSessionReportRaw;

@@ -11,6 +11,7 @@ use crate::model::pool::Sym;
 use crate::model::rows::State;
 use crate::model::TableName;
 use crate::reports::agents::sessions;
+use crate::reports::chart::{Run, Timeline as Drawn, TimelineRow};
 use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::spec::{self, Figure, ReportSpec};
@@ -146,6 +147,141 @@ impl Iterator for Rows<'_> {
     }
 }
 
+/// Columns a timeline cuts its period into: about a pixel each at the chart's width.
+const TIMELINE_COLUMNS: i64 = 960;
+
+/// Which of `TIMELINE_STATES` a piece is drawn as.
+fn timeline_state(s: Option<State>) -> usize {
+    match s {
+        Some(State::Ready) => 0,
+        Some(State::OnCall) => 1,
+        Some(State::Ringing) => 2,
+        Some(State::WrapUp) => 3,
+        Some(State::NotReady) => 4,
+        Some(State::Rna) => 5,
+        Some(State::Other(_)) => 6,
+        None => 7,
+    }
+}
+
+/// The timeline of the agents with the most logged-in time in the period (at most a printed
+/// page of them, in identifier order). Each column shows the state its agent spent most of it
+/// in, or nothing when the agent was logged out for most of it. `None` when nobody logged in.
+fn draw_timeline(
+    timeline: &Timeline,
+    by_agent: &[(u32, u32)],
+    labels: &[String],
+    clip: &Clip,
+    tz: chrono_tz::Tz,
+) -> Option<Drawn> {
+    let seconds = clip.to - clip.from;
+    let columns = TIMELINE_COLUMNS.min(seconds);
+    if columns <= 0 {
+        return None;
+    }
+    // Column k covers [edge[k], edge[k + 1]).
+    let edges: Vec<Ts> = (0..=columns)
+        .map(|k| clip.from + k * seconds / columns)
+        .collect();
+    let mut logged = vec![0i64; labels.len()];
+    for &(r, k) in by_agent {
+        let s = &timeline.sessions[k as usize];
+        logged[r as usize] += (s.end.min(clip.to) - s.start.max(clip.from)).max(0);
+    }
+    let mut chosen: Vec<usize> = (0..labels.len()).filter(|&r| logged[r] > 0).collect();
+    let agents_in = chosen.len();
+    if agents_in == 0 {
+        return None;
+    }
+    chosen.sort_by_key(|&r| (std::cmp::Reverse(logged[r]), r));
+    chosen.truncate(crate::reports::chart::MAX_CATEGORIES);
+    chosen.sort_unstable();
+    let rows = chosen
+        .iter()
+        .map(|&r| {
+            let mut acc = vec![[0i64; 8]; columns as usize];
+            let mut seconds_in = [0i64; 8];
+            let first = by_agent.partition_point(|&(a, _)| (a as usize) < r);
+            for &(_, k) in by_agent[first..]
+                .iter()
+                .take_while(|&&(a, _)| a as usize == r)
+            {
+                for piece in timeline.pieces_of(&timeline.sessions[k as usize]) {
+                    let Some((a, b)) = clip.clip(piece) else {
+                        continue;
+                    };
+                    let st = timeline_state(piece.state);
+                    seconds_in[st] += b - a;
+                    let mut c = edges.partition_point(|&e| e <= a) - 1;
+                    while c < columns as usize && edges[c] < b {
+                        acc[c][st] += b.min(edges[c + 1]) - a.max(edges[c]);
+                        c += 1;
+                    }
+                }
+            }
+            let mut runs: Vec<Run> = Vec::new();
+            for (c, states) in acc.iter().enumerate() {
+                let width = edges[c + 1] - edges[c];
+                if 2 * states.iter().sum::<i64>() < width {
+                    continue;
+                }
+                // The most time; a tie goes to the state listed first.
+                let st = (0..8)
+                    .max_by_key(|&i| (states[i], std::cmp::Reverse(i)))
+                    .unwrap_or(0) as u8;
+                match runs.last_mut() {
+                    Some((_, end, s)) if *end == c as u32 && *s == st => *end += 1,
+                    _ => runs.push((c as u32, c as u32 + 1, st)),
+                }
+            }
+            TimelineRow {
+                label: labels[r].clone(),
+                runs,
+                seconds: seconds_in,
+            }
+        })
+        .collect::<Vec<_>>();
+    let mut title = "Each agent's states".to_string();
+    if agents_in > rows.len() {
+        title = format!(
+            "{title} — the {} of {agents_in} agents logged in longest",
+            rows.len()
+        );
+    }
+    Some(Drawn {
+        title,
+        rows,
+        columns: columns as u32,
+        seconds,
+        ticks: timeline_ticks(clip.from, clip.to, tz),
+    })
+}
+
+/// Time-axis labels: every three hours over a day or less, each local midnight over two
+/// weeks or less, each Monday beyond.
+fn timeline_ticks(from: Ts, to: Ts, tz: chrono_tz::Tz) -> Vec<(i64, String)> {
+    use chrono::{Datelike, Timelike};
+    let days = local_days(from, to, tz);
+    if to - from <= 86_400 + 3_600 {
+        // Whole local hours divisible by three (a DST day keeps its real hours).
+        let first = from + (3_600 - from.rem_euclid(3_600)) % 3_600;
+        return (first..to)
+            .step_by(3_600)
+            .filter_map(|t| {
+                let local = crate::time::zoned(t, tz);
+                (local.minute() == 0 && local.hour().is_multiple_of(3))
+                    .then(|| (t - from, local.format("%H:%M").to_string()))
+            })
+            .collect();
+    }
+    days.iter()
+        .filter(|(date, start, _)| {
+            *start >= from && (days.len() <= 15 || date.weekday() == chrono::Weekday::Mon)
+        })
+        .map(|(date, start, _)| (start - from, date.format("%a %-d %b").to_string()))
+        .collect()
+}
+
 /// The report: every kept agent's pieces, rows made as they are written.
 pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let period = ctx.period;
@@ -192,6 +328,19 @@ pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         .iter()
         .map(|&a| Cell::Shared(facts.directory.display_name(ds, a).into()))
         .collect();
+    let labels: Vec<String> = agents
+        .iter()
+        .zip(&names)
+        .map(|(&a, name)| {
+            let (id, name) = (strings.get(a), name.render(period.tz));
+            if name == id {
+                id.to_string()
+            } else {
+                format!("{id} {name}")
+            }
+        })
+        .collect();
+    t.timeline = draw_timeline(timeline, &by_agent, &labels, &clip, period.tz).map(Box::new);
     let rows = Rows {
         timeline,
         clip,
@@ -232,6 +381,7 @@ pub fn details_activity<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
 
 #[cfg(test)]
 mod tests {
+    use crate::reports::chart::Run;
     use crate::reports::testing::Fixture;
     use crate::reports::ReportKind::AgentDetailsActivity;
     use crate::time::parse_rfc3339;
@@ -279,5 +429,84 @@ agent_id,agent_name,date,start,end,duration_secs,state,reason_code,reason_label,
 1001,1001,2025-01-01,2025-01-01T08:40:00+00:00,2025-01-01T08:50:00+00:00,600,READY,,,
 ";
         assert_eq!(csv, expected);
+    }
+
+    /// The timeline over 08:00–09:00 in 960 columns of 3.75 s: 1001 is READY, ON_CALL from
+    /// 08:30 (column 480), READY from 08:40 (column 640); 1002 is NOT_READY 08:15–08:20
+    /// (columns 240–320) and logged out the rest of the hour, so it has one run.
+    #[test]
+    fn the_timeline_draws_each_agents_states_in_columns() {
+        let sessions = "\
+login_session_id,agent_id,login_at,logout_at
+L1,1001,2025-01-01T08:00:00Z,2025-01-01T09:00:00Z
+L2,1002,2025-01-01T08:15:00Z,2025-01-01T08:20:00Z
+";
+        let states = "\
+login_session_id,state,reason_code,session_id,start_at,end_at
+L1,READY,,,2025-01-01T08:00:00Z,2025-01-01T08:30:00Z
+L1,ON_CALL,,c1,2025-01-01T08:30:00Z,2025-01-01T08:40:00Z
+L1,READY,,,2025-01-01T08:40:00Z,
+L2,NOT_READY,LUNCH,,2025-01-01T08:15:00Z,
+";
+        let cdr = "session_id,caller,callee,started_at,ended_at\nc1,1,2,1735720200,1735720800\n";
+        let f = Fixture::new(
+            &[
+                ("cdr", cdr),
+                ("agent_sessions", sessions),
+                ("agent_states", states),
+            ],
+            parse_rfc3339("2025-01-02T00:00:00Z").unwrap(),
+        );
+        let (from, to) = ("2025-01-01T08:00:00Z", "2025-01-01T09:00:00Z");
+        let t = f.table(AgentDetailsActivity, from, to, "UTC", &[]);
+        let tl = t.timeline.expect("a timeline");
+        assert_eq!((tl.columns, tl.seconds), (960, 3600));
+        assert_eq!(tl.title, "Each agent's states");
+        let rows: Vec<(&str, &[Run])> = tl
+            .rows
+            .iter()
+            .map(|r| (r.label.as_str(), r.runs.as_slice()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("1001", &[(0, 480, 0), (480, 640, 1), (640, 960, 0)][..]),
+                ("1002", &[(240, 320, 4)][..]),
+            ]
+        );
+        // Ready 50 min, on call 10 min; not ready 5 min.
+        assert_eq!(tl.rows[0].seconds, [3000, 600, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(tl.rows[1].seconds, [0, 0, 0, 0, 300, 0, 0, 0]);
+        assert!(
+            tl.ticks.is_empty(),
+            "no whole hour divisible by 3 inside 08:00–09:00"
+        );
+    }
+
+    /// New York's fall-back day has 25 hours: ticks every three local hours, 03:00 four hours
+    /// after midnight (01:00 happens twice).
+    #[test]
+    fn timeline_ticks_follow_local_hours_and_days() {
+        let ny: chrono_tz::Tz = "America/New_York".parse().unwrap();
+        let from = parse_rfc3339("2025-11-02T00:00:00-04:00").unwrap();
+        let to = parse_rfc3339("2025-11-03T00:00:00-05:00").unwrap();
+        let ticks = super::timeline_ticks(from, to, ny);
+        let h = |n: i64| n * 3600;
+        assert_eq!(
+            ticks,
+            [
+                (0, "00:00".to_string()),
+                (h(4), "03:00".into()),
+                (h(7), "06:00".into()),
+                (h(10), "09:00".into()),
+                (h(13), "12:00".into()),
+                (h(16), "15:00".into()),
+                (h(19), "18:00".into()),
+                (h(22), "21:00".into()),
+            ]
+        );
+        let week = super::timeline_ticks(from, to + 6 * 86_400, ny);
+        assert_eq!(week.len(), 7);
+        assert_eq!(week[1], (h(25), "Mon 3 Nov".to_string()));
     }
 }

@@ -52,6 +52,51 @@ pub struct Chart {
     pub target: Option<i64>,
 }
 
+/// The states a timeline draws, in legend order; `render::chart` gives each index its colour
+/// and pattern.
+pub const TIMELINE_STATES: [&str; 8] = [
+    "Ready",
+    "On call",
+    "Ringing",
+    "Wrap-up",
+    "Not ready",
+    "RNA",
+    "Other",
+    "Unknown",
+];
+
+/// A timeline (Gantt) of agents' states over a period cut into equal columns, each column
+/// drawn in the state its agent spent most of it in (AGENTDETAILSACTIVITY; the table keeps
+/// every second).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    /// Title.
+    pub title: String,
+    /// One row per agent, top to bottom.
+    pub rows: Vec<TimelineRow>,
+    /// How many columns the period is cut into.
+    pub columns: u32,
+    /// The period's length in seconds.
+    pub seconds: i64,
+    /// Time-axis labels: seconds from the period's start, text.
+    pub ticks: Vec<(i64, String)>,
+}
+
+/// A run of a timeline's columns in one state: first column, end column (exclusive), index in
+/// `TIMELINE_STATES`.
+pub type Run = (u32, u32, u8);
+
+/// One agent's line of a timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineRow {
+    /// `1001 Ava Smith`.
+    pub label: String,
+    /// Runs of columns in one state; columns the agent was mostly logged out of are in none.
+    pub runs: Vec<Run>,
+    /// Seconds per state over the period (the row's tooltip).
+    pub seconds: [i64; 8],
+}
+
 use chrono_tz::Tz;
 
 use crate::reports::table::{Cell, Row};

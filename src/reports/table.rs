@@ -190,6 +190,9 @@ pub struct Table<'a> {
     pub stream_len: usize,
     /// The zone timestamps are printed in.
     pub tz: Tz,
+    /// A timeline the report drew while computing (its rows are streamed, not held, so it
+    /// cannot be drawn from them).
+    pub timeline: Option<Box<crate::reports::chart::Timeline>>,
 }
 
 impl std::fmt::Debug for Table<'_> {
@@ -213,6 +216,7 @@ impl<'a> Table<'a> {
             stream: None,
             stream_len: 0,
             tz,
+            timeline: None,
         }
     }
 

@@ -54,6 +54,8 @@ mod tests {
             tz: Tz::America__New_York,
             start: NaiveDate::from_ymd_opt(2025, 11, 1).unwrap(),
             layout,
+            queues: 3,
+            long_names: false,
         }
     }
 

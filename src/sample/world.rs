@@ -131,6 +131,36 @@ const LAST: [&str; 12] = [
 ];
 const TEAMS: [&str; 3] = ["Sales", "Support", ""];
 
+/// The queues past the first three (`sample --queues`): numbers and the long names real
+/// centres give them, so a report's layout meets long text.
+const MORE_QUEUES: [(&str, &str); 17] = [
+    ("8003", "Sales – New Customers North America"),
+    ("8004", "Sales – Renewals & Upgrades EMEA"),
+    ("8005", "Support – Enterprise Accounts (24/7 Priority Line)"),
+    ("8006", "Support – Small Business Hardware Returns"),
+    ("8007", "Billing – Disputes and Chargebacks"),
+    ("8008", "Technical Support Tier 2 – Network & VoIP"),
+    ("8009", "Customer Retention – Cancellation Requests"),
+    ("8010", "Spanish Language Support – Línea en Español"),
+    ("8011", "Partner & Reseller Help Desk"),
+    ("8012", "Onboarding – New Installations Scheduling"),
+    ("8013", "Collections – Overdue Accounts 30+ Days"),
+    ("8014", "VIP Concierge – Platinum Members"),
+    ("8015", "Field Service Dispatch – West Coast"),
+    ("8016", "Order Status & Delivery Tracking"),
+    ("8017", "Product Recalls and Safety Notices"),
+    ("8018", "Internal IT Service Desk"),
+    ("8019", "After-Hours Emergency Overflow"),
+];
+
+/// Long names for every other agent (`sample --long-names`): (first, last).
+const LONG_NAMES: [(&str, &str); 4] = [
+    ("Alexandra", "Konstantinopoulou-Vasquez"),
+    ("Maximilian-Alexander", "Van der Westhuizen-Oyelaran"),
+    ("Anne-Sophie", "Montmorency-Laval de Beaumont"),
+    ("Oluwaseun", "Adebayo-Vanderbilt Fitzgerald"),
+];
+
 /// Break plan: (code, offset from login in minutes, length range in minutes, chance ‰).
 const BREAKS: [(&str, i64, (i64, i64), u64); 6] = [
     ("AWAY", 60, (5, 10), 300),
@@ -149,12 +179,16 @@ impl World {
         let agents: Vec<AgentDef> = (0..n_agents)
             .map(|i| AgentDef {
                 ext: (1001 + i).to_string(),
-                first: if i % 11 == 9 {
+                first: if c.long_names && i % 2 == 1 {
+                    LONG_NAMES[(i / 2) % LONG_NAMES.len()].0
+                } else if i % 11 == 9 {
                     ""
                 } else {
                     FIRST[i % FIRST.len()]
                 },
-                last: if i % 11 == 4 || i % 11 == 9 {
+                last: if c.long_names && i % 2 == 1 {
+                    LONG_NAMES[(i / 2) % LONG_NAMES.len()].1
+                } else if i % 11 == 4 || i % 11 == 9 {
                     ""
                 } else {
                     LAST[(i * 7) % LAST.len()]
@@ -207,6 +241,24 @@ impl World {
                 members: members(&|i| i % 3 == 2 || i % 5 == 0),
             },
         ];
+        let more = MORE_QUEUES
+            .iter()
+            .enumerate()
+            .take(usize::from(c.queues).saturating_sub(3))
+            .map(|(k, &(number, name))| QueueDef {
+                number,
+                name,
+                ring_all: k % 2 == 0,
+                sla: [15, 20, 30, 45][k % 4],
+                short_abandon: if k % 3 == 0 { 5 } else { 0 },
+                in_table: true,
+                limit: 120,
+                overflow_to: None,
+                callbacks: k % 2 == 1,
+                may_block: false,
+                members: members(&|i| (i + k) % 4 != 0),
+            });
+        let queues: Vec<QueueDef> = queues.into_iter().chain(more).collect();
         let groups = vec![
             GroupDef {
                 number: "6000",
@@ -363,6 +415,8 @@ mod tests {
             tz: Tz::Europe__Berlin,
             start: NaiveDate::from_ymd_opt(2025, 3, 28).unwrap(),
             layout: SampleLayout::Flat,
+            queues: 3,
+            long_names: false,
         };
         let w = World::new(&c);
         let (from, to) = (w.days[0].1, w.end);

@@ -55,12 +55,18 @@ fn every_report_as_html_on_the_sample() {
     let env = Env::new();
     for kind in TYPES {
         let html = build(&env, SAMPLE, kind, "html");
-        for forbidden in ["http", "src=", "<script", "<link", "@import", "url("] {
+        for forbidden in ["http", "src=", "<script", "<link", "@import"] {
             assert!(
                 !html.contains(forbidden),
                 "{kind}: self-contained, but has {forbidden:?}"
             );
         }
+        // `url(#chart1-p1)` names a pattern in the page; nothing else may be fetched.
+        assert_eq!(
+            html.matches("url(").count(),
+            html.matches("url(#").count(),
+            "{kind}: a url() outside the page"
+        );
         for needed in [
             "<caption>",
             "<thead>",
@@ -114,10 +120,23 @@ fn charts_where_the_report_has_a_dimension() {
     );
     let queues = build(&env, SAMPLE, "QUEUESUMMARY", "html");
     assert!(queues.contains("<line class=\"target\"") && queues.contains("target 80%"));
-    for kind in ["CALLLOGS", "AGENTDETAILSACTIVITY"] {
+    assert!(
+        !build(&env, SAMPLE, "CALLLOGS", "html").contains("<svg"),
+        "CALLLOGS is a plain table"
+    );
+    // AGENTDETAILSACTIVITY: a timeline of each agent's states, a line per agent of the CSV.
+    let details = build(&env, SAMPLE, "AGENTDETAILSACTIVITY", "html");
+    let csv = build(&env, SAMPLE, "AGENTDETAILSACTIVITY", "csv");
+    let agents: std::collections::BTreeSet<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert!(details.contains("<svg class=\"chart gantt\""));
+    for agent in &agents {
         assert!(
-            !build(&env, SAMPLE, kind, "html").contains("<svg"),
-            "{kind} is a plain table"
+            details.contains(&format!("<title>{agent} ")),
+            "agent {agent} has a line"
         );
     }
 }
@@ -414,4 +433,39 @@ fn several_days_by_the_hour_get_a_day_by_hour_heatmap_with_the_csv_totals() {
     let total: i64 = rows.iter().map(|r| r[1].parse::<i64>().unwrap()).sum();
     assert_eq!(values.iter().sum::<i64>(), total);
     assert!(html.stdout.find("Calls by day and hour") < html.stdout.find("Calls per hour"));
+}
+
+/// `sample --queues 14 --long-names`: fourteen queues and long agent names. Every queue is a
+/// row; a chart shortens a long name and keeps the whole of it on hover; a long agent name is
+/// shown whole in the table.
+#[test]
+fn fourteen_queues_with_long_names() {
+    let env = Env::new();
+    let args = [
+        "sample",
+        "--out",
+        "wide",
+        "--days",
+        "1",
+        "--calls-per-day",
+        "600",
+        "--tz",
+        "America/New_York",
+        "--start",
+        "2025-11-02",
+        "--queues",
+        "14",
+        "--long-names",
+    ];
+    env.run(&args).assert_success();
+    let csv = build(&env, "wide", "QUEUESUMMARY", "csv");
+    assert_eq!(csv.lines().count(), 1 + 14 + 1, "header, 14 queues, TOTAL");
+    let long = "8003 Sales – New Customers North America";
+    let html = build(&env, "wide", "QUEUESUMMARY", "html");
+    assert!(html.contains(&format!("<title>{long}</title>")), "whole name on hover");
+    assert!(html.contains(">8003 Sales – New Customers…</text>"));
+    let agents = build(&env, "wide", "AGENTQUEUEREPORT", "html");
+    assert!(agents.contains("<td>Alexandra Konstantinopoulou-Vasquez</td>"));
+    let bad = env.run(&["sample", "--out", "x", "--queues", "21"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
 }

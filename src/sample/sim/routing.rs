@@ -20,10 +20,16 @@ impl<'w> Sim<'w> {
         };
         self.push(&mut legs, ivr);
         if !hung_up {
-            let q = match self.rng.below(100) {
-                0..=44 => 0,
-                45..=79 => 1,
-                _ => 2,
+            // Three queues split 45/35/20 as they always have; more share the calls evenly.
+            let n = self.w.queues.len();
+            let q = if n > 3 {
+                self.rng.below(n as u64) as usize
+            } else {
+                match self.rng.below(100) {
+                    0..=44 => 0,
+                    45..=79 => 1,
+                    _ => 2,
+                }
             };
             self.queue_entry(&mut legs, session, &customer, q, t + ivr_len, 0);
         }
