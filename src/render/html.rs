@@ -67,6 +67,10 @@ struct Page<'a, 't> {
     /// Text cells that read as numbers are right-aligned (AGENT_SESSION_REPORT_RAW).
     text_numbers: bool,
     headings: Vec<(String, bool)>,
+    /// Many columns: a smaller, tighter table, so it fits a 1400 px screen.
+    dense: bool,
+    /// A heading row of column groups above `headings` (histogram buckets), when any.
+    groups: Vec<(&'static str, usize)>,
     notes: Vec<String>,
     rows_read: String,
     skipped: Vec<(String, u64)>,
@@ -315,6 +319,62 @@ fn heading(name: &str, stx: &[i64; 10]) -> String {
     s
 }
 
+/// The group a histogram column belongs to (SPEC §6.1: secondary columns grouped), so its own
+/// heading can be just the bucket's range: `accepted_st3` is under `Accepted, by wait`.
+fn group(name: &str, columns: &[&str]) -> Option<&'static str> {
+    let bucket = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with("st") || rest == "over_st10")
+    };
+    if bucket("accepted_") {
+        Some("Accepted, by wait (seconds)")
+    } else if bucket("abandoned_") {
+        Some("Abandoned, by wait (seconds)")
+    } else if bucket("pct_") && columns.contains(&"accepted_st1") {
+        Some("% of accepted, by wait (seconds)")
+    } else if bucket("pct_") {
+        Some("% of abandoned, by wait (seconds)")
+    } else {
+        None
+    }
+}
+
+/// The heading row above the columns' own: runs of columns of one group under one cell, the
+/// other columns under empty ones. Empty when no column has a group.
+fn groups(columns: &[&str]) -> Vec<(&'static str, usize)> {
+    let mut out: Vec<(&'static str, usize)> = Vec::new();
+    for c in columns {
+        let g = group(c, columns).unwrap_or("");
+        match out.last_mut() {
+            Some((last, n)) if *last == g && !g.is_empty() => *n += 1,
+            _ => out.push((g, 1)),
+        }
+    }
+    if out.iter().all(|(g, _)| g.is_empty()) {
+        out.clear();
+    }
+    out
+}
+
+/// A bucket column's range in seconds, the unit being in its group's heading (`accepted_st2`
+/// → `6–10`, `pct_over_st10` → `>\u{a0}100`; no space or dash to break at).
+fn bucket_heading(name: &str, stx: &[i64; 10]) -> String {
+    let k = if name.ends_with("over_st10") {
+        11
+    } else {
+        name.rsplit("_st")
+            .next()
+            .and_then(|k| k.parse::<usize>().ok())
+            .unwrap_or(0)
+    };
+    let label = bucket_label(stx, k);
+    label
+        .strip_suffix(" s")
+        .unwrap_or(&label)
+        .replace(' ', "\u{a0}")
+        .replace('–', "–\u{2060}")
+}
+
 /// `Sun 2 Nov 2025` for one local day, else `Sun 2 Nov 2025 00:00 – Mon 3 Nov 2025 06:00`, with
 /// the zone.
 pub(crate) fn human_period(from: Ts, to: Ts, tz: Tz) -> String {
@@ -434,11 +494,16 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
         .map(|(table, s)| format!("{table} {}", s.rows))
         .collect();
     let (kind, tz) = (t.kind, t.tz);
+    let groups = groups(t.columns);
     let headings = t
         .columns
         .iter()
         .zip(numeric_col)
-        .map(|(c, n)| (heading(c, &m.params.stx), n))
+        .map(|(c, n)| match group(c, t.columns) {
+            // Under its group's heading, a bucket column says only its range.
+            Some(_) => (bucket_heading(c, &m.params.stx), n),
+            None => (heading(c, &m.params.stx), n),
+        })
         .collect();
     let page = Page {
         title: kind.title(),
@@ -475,7 +540,9 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
                 grouped(shown_rows as i64)
             )
         }),
+        dense: t.columns.len() > 24,
         headings,
+        groups,
         rows: OnceRows {
             rows: RefCell::new(Some(Box::new(t.into_rows().take(shown_rows)))),
             count: Counter::new(0),
@@ -523,6 +590,36 @@ pub fn render(t: Table<'_>, m: &Meta<'_>) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::reports::params::DEFAULT_STX;
+
+    /// Histogram buckets sit under a group heading and say only their range.
+    #[test]
+    fn bucket_columns_are_grouped_under_one_heading() {
+        let cols = [
+            "queue",
+            "accepted",
+            "accepted_st1",
+            "accepted_st2",
+            "accepted_over_st10",
+            "pct_st1",
+            "pct_over_st10",
+        ];
+        assert_eq!(
+            groups(&cols),
+            [
+                ("", 1),
+                ("", 1),
+                ("Accepted, by wait (seconds)", 3),
+                ("% of accepted, by wait (seconds)", 2)
+            ]
+        );
+        assert!(groups(&["queue", "offered"]).is_empty());
+        assert_eq!(bucket_heading("accepted_st2", &DEFAULT_STX), "6–\u{2060}10");
+        assert_eq!(bucket_heading("pct_over_st10", &DEFAULT_STX), ">\u{a0}100");
+        assert_eq!(
+            group("pct_st3", &["abandoned_st1"]),
+            Some("% of abandoned, by wait (seconds)")
+        );
+    }
 
     #[test]
     fn headings_and_durations() {
