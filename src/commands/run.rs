@@ -81,6 +81,10 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     opts.agent_tables = owed
         .iter()
         .any(|p| jobs[p.job].kind.spec().reads_agent_tables());
+    opts.cdr_skip = crate::input::cdr::skip_mask(
+        owed.iter()
+            .flat_map(|p| jobs[p.job].kind.spec().cdr_columns.iter().copied()),
+    );
     // Few "nows": every timeline at once, the raw agent rows freed; many (a long catch-up):
     // built a batch at a time.
     let mut prepared = if agent_fires.len() <= batch_size() {

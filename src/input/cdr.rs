@@ -29,6 +29,37 @@ mod col {
 }
 use col::*;
 
+/// The CDR columns only some reports read: CALLLOGS's pass-through columns, USERSTATISTICS'
+/// cost, the session report's holds and dispositions (and the Dataflow query, which reads
+/// all). Every other column feeds the facts every report shares.
+pub const OPTIONAL: &[&str] = &[
+    "call_type",
+    "destination",
+    "did",
+    "outbound_caller_id",
+    "inbound_trunk",
+    "outbound_trunk",
+    "billing_prefix",
+    "cost",
+    "user_data",
+    "hold_count",
+    "hold_secs",
+    "disposition",
+    "disposition_at",
+    "disposition_xfer",
+];
+
+/// The `LoadOptions::cdr_skip` of a read for reports that read the optional columns `read`:
+/// a bit for every other optional column.
+pub fn skip_mask<'a>(read: impl IntoIterator<Item = &'a str>) -> u64 {
+    let read: Vec<&str> = read.into_iter().collect();
+    OPTIONAL
+        .iter()
+        .filter(|c| !read.contains(c))
+        .filter_map(|c| NAMES.iter().position(|n| n == c))
+        .fold(0, |mask, i| mask | 1u64 << i)
+}
+
 fn endpoint(row: &RowView<'_>, c: usize, cx: &mut ParseCx) -> Result<Endpoint, FieldError> {
     let Some(text) = row.text(c)? else {
         return Ok(Endpoint::NONE);
@@ -109,7 +140,13 @@ impl Record for Leg {
                 p
             }
         };
-        let hold_secs = row.int::<u32>(HOLD_SECS)?;
+        let skip = cx.skip;
+        let reads = |c: usize| skip & (1u64 << c) == 0;
+        let hold_secs = if reads(HOLD_SECS) {
+            row.int::<u32>(HOLD_SECS)?
+        } else {
+            None
+        };
         let end_reason = row.text(END_REASON)?;
         let reroute_reason = row.text(REROUTE_REASON)?;
         let mut leg = Leg::new(0, started_at);
@@ -122,24 +159,37 @@ impl Record for Leg {
         leg.service_number = cx.sym(row, SERVICE_NUMBER)?;
         leg.service_name = cx.sym(row, SERVICE_NAME)?;
         leg.direction = direction;
-        leg.destination = cx.sym(row, DESTINATION)?;
-        leg.did = cx.sym(row, DID)?;
-        leg.call_type = cx.sym(row, CALL_TYPE)?;
-        leg.inbound_trunk = cx.sym(row, INBOUND_TRUNK)?;
+        leg.destination = cx.sym_if_read(row, DESTINATION)?;
+        leg.did = cx.sym_if_read(row, DID)?;
+        leg.call_type = cx.sym_if_read(row, CALL_TYPE)?;
+        leg.inbound_trunk = cx.sym_if_read(row, INBOUND_TRUNK)?;
         leg.tenant_id = row.int::<i64>(TENANT_ID)?.into();
         let extra = Extra {
             reroute_reason: Sym::EMPTY,
-            outbound_caller_id: cx.sym(row, OUTBOUND_CALLER_ID)?,
+            outbound_caller_id: cx.sym_if_read(row, OUTBOUND_CALLER_ID)?,
             callback_id: cx.sym(row, CALLBACK_ID)?,
-            billing_prefix: cx.sym(row, BILLING_PREFIX)?,
-            cost: row.decimal(COST)?,
-            user_data: cx.sym(row, USER_DATA)?,
-            outbound_trunk: cx.sym(row, OUTBOUND_TRUNK)?,
-            hold_count: row.int(HOLD_COUNT)?,
+            billing_prefix: cx.sym_if_read(row, BILLING_PREFIX)?,
+            cost: if reads(COST) {
+                row.decimal(COST)?
+            } else {
+                None
+            },
+            user_data: cx.sym_if_read(row, USER_DATA)?,
+            outbound_trunk: cx.sym_if_read(row, OUTBOUND_TRUNK)?,
+            hold_count: if reads(HOLD_COUNT) {
+                row.int(HOLD_COUNT)?
+            } else {
+                None
+            },
             hold_secs,
-            disposition: cx.sym(row, DISPOSITION)?,
-            disposition_at: row.ts(DISPOSITION_AT)?.into(),
-            disposition_xfer: row.flag(DISPOSITION_XFER)?,
+            disposition: cx.sym_if_read(row, DISPOSITION)?,
+            disposition_at: if reads(DISPOSITION_AT) {
+                row.ts(DISPOSITION_AT)?
+            } else {
+                None
+            }
+            .into(),
+            disposition_xfer: reads(DISPOSITION_XFER) && row.flag(DISPOSITION_XFER)?,
         };
         let mut extra = extra;
         leg.end_reason = cx.intern_normalized(end_reason);
@@ -149,9 +199,9 @@ impl Record for Leg {
         leg.callee_endpoint = endpoint(row, CALLEE_ENDPOINT, cx)?;
         leg.service_type = endpoint(row, SERVICE_TYPE, cx)?;
         // Last, once nothing can fail: the call id goes to its own column, in row order
-        // (checked like every cell even when it is not kept).
-        let call_id = row.text(CALL_ID)?.unwrap_or("");
+        // (checked only when kept: reports do not read it).
         if cx.keep_call_ids {
+            let call_id = row.text(CALL_ID)?.unwrap_or("");
             cx.call_ids.push(call_id);
         }
         // Also last: a row that fails must not leave a call without legs in the pool.

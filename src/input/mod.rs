@@ -49,6 +49,9 @@ pub struct LoadOptions {
     /// Whether to read the agent tables (`agent_sessions`, `agent_states`, `offhook`): not
     /// when no due report reads agent time (SPEC §5.4: the read skips what no report needs).
     pub agent_tables: bool,
+    /// The CDR columns not read (bits by column number, `cdr::skip_mask`): columns of
+    /// `cdr::OPTIONAL` that no due report reads are neither decoded, checked nor interned.
+    pub cdr_skip: u64,
 }
 
 impl Default for LoadOptions {
@@ -60,6 +63,7 @@ impl Default for LoadOptions {
             window: None,
             spans: None,
             agent_tables: true,
+            cdr_skip: 0,
         }
     }
 }
@@ -73,6 +77,7 @@ impl LoadOptions {
             window: None,
             spans: None,
             agent_tables: true,
+            cdr_skip: 0,
         }
     }
 
@@ -116,6 +121,7 @@ struct Piece {
 fn read_file<T: Record>(piece: &Piece, opts: &LoadOptions) -> Result<Batch<T>> {
     let (file, part) = (&piece.file, piece.part.as_ref());
     let mut cx = ParseCx::new(piece.index, opts.call_ids);
+    cx.skip = opts.cdr_skip;
     // A part knows its line feeds; a whole file's are estimated from its head.
     let lines = part.map_or_else(|| file.estimated_lines(), |p| Some(p.lines as usize));
     let mut rows = Vec::with_capacity(lines.unwrap_or(0));

@@ -44,6 +44,8 @@ pub struct ParseCx {
     pub file: u32,
     /// The time of the row being read (a timed table), where its warnings are placed.
     pub at: Option<crate::time::Ts>,
+    /// Columns not read (bit per column number): their cells are left as absent.
+    pub skip: u64,
     /// Each column's symbol in the previous row (see `intern_in`).
     recent: [Sym; RECENT_COLUMNS],
     /// The previous row's CDR session.
@@ -82,6 +84,7 @@ impl ParseCx {
             stamp_buf: Vec::new(),
             file,
             at: None,
+            skip: 0,
             recent: [Sym::EMPTY; RECENT_COLUMNS],
             recent_session: None,
         }
@@ -92,7 +95,7 @@ impl ParseCx {
     /// row's value is compared first: a hit skips hashing and a probe of a large table.
     pub fn intern_in(&mut self, col: usize, text: &str) -> Sym {
         if let Some(&last) = self.recent.get(col) {
-            if self.strings.get(last) == text {
+            if self.strings.is(last, text) {
                 return last;
             }
         }
@@ -111,10 +114,24 @@ impl ParseCx {
         })
     }
 
+    /// Whether column `col` is read (see `skip`).
+    pub fn reads(&self, col: usize) -> bool {
+        self.skip & (1u64 << col) == 0
+    }
+
+    /// `sym`, for a column that may not be read: `Sym::EMPTY` without looking at the cell.
+    pub fn sym_if_read(&mut self, row: &RowView<'_>, col: usize) -> Result<Sym, FieldError> {
+        if self.reads(col) {
+            self.sym(row, col)
+        } else {
+            Ok(Sym::EMPTY)
+        }
+    }
+
     /// Interns a CDR session id (consecutive legs of a call share it).
     pub fn intern_session(&mut self, id: &str) -> Sym {
         if let Some(last) = self.recent_session {
-            if self.sessions.get(last) == id {
+            if self.sessions.is(last, id) {
                 return last;
             }
         }
@@ -128,13 +145,7 @@ impl ParseCx {
     pub fn intern_normalized(&mut self, text: Option<&str>) -> Sym {
         match text {
             None => Sym::EMPTY,
-            Some(t)
-                if t.bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') =>
-            {
-                self.strings.intern(t)
-            }
-            Some(t) => self.strings.intern(&crate::model::legs::normalize(t)),
+            Some(t) => self.strings.intern(&crate::model::legs::normalized(t)),
         }
     }
 }

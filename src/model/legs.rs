@@ -7,6 +7,19 @@ use crate::decimal::Decimal;
 use crate::model::pool::{StrPool, Sym};
 use crate::time::Ts;
 
+/// `normalize`, without a copy when the text is already normal (upper case, digits and `_`,
+/// as exports nearly always write it).
+pub fn normalized(text: &str) -> std::borrow::Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(normalize(text))
+    }
+}
+
 /// Normalises an enumeration value: upper case, `-` and spaces as `_`, trimmed.
 pub fn normalize(text: &str) -> String {
     text.trim()

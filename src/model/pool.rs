@@ -101,8 +101,15 @@ impl StrPool {
 
     fn lookup_hashed(&self, s: &str, h: u32) -> Option<Sym> {
         self.index
-            .find(spread(h), |&(sym, hs)| hs == h && self.get(sym) == s)
+            .find(spread(h), |&(sym, hs)| hs == h && self.is(sym, s))
             .map(|&(sym, _)| sym)
+    }
+
+    /// Whether `sym`'s text is `s`: compared as bytes, without `get`'s check that the bounds
+    /// fall between characters (they do: every text was pushed whole).
+    pub fn is(&self, sym: Sym, s: &str) -> bool {
+        let (a, b) = (self.starts[sym.index()], self.starts[sym.index() + 1]);
+        &self.text.as_bytes()[a..b] == s.as_bytes()
     }
 
     /// The text of a symbol.

@@ -122,8 +122,8 @@ impl State {
     /// synonym implies (it wins over the row's `reason_code`), and whether the value was
     /// unknown.
     pub fn parse(text: &str, pool: &mut StrPool) -> (State, Option<&'static str>, bool) {
-        let norm = normalize(text);
-        let s = match norm.as_str() {
+        let norm = crate::model::legs::normalized(text);
+        let s = match &*norm {
             "READY" | "AVAILABLE" => State::Ready,
             "NOT_READY" => State::NotReady,
             "RINGING" | "TRANSITION" => State::Ringing,

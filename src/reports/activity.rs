@@ -25,6 +25,7 @@ pub(crate) const DETAILS_ACTIVITY: ReportSpec = ReportSpec {
     title: "Agent activity details",
     columns: col::NAMES,
     tables: &[TableName::AgentSessions, TableName::AgentStates],
+    cdr_columns: &[],
     params: &["agents", "html_max_rows"],
     ignored: &["channel_type", "queue"],
     agent_time: true,

@@ -21,6 +21,7 @@ pub(crate) const AGENT_QUEUE_REPORT: ReportSpec = ReportSpec {
     title: "Agents per queue",
     columns: agent_col::NAMES,
     tables: &[],
+    cdr_columns: &[],
     params: QUEUE_PARAMS,
     ignored: spec::PBX_ONLY,
     agent_time: true,

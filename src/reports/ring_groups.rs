@@ -99,6 +99,7 @@ pub(crate) const PERFORMANCE: ReportSpec = ReportSpec {
     title: "Ring group performance",
     columns: col::NAMES,
     tables: &[],
+    cdr_columns: &[],
     params: &["ring_groups"],
     ignored: spec::PBX_ONLY,
     agent_time: false,

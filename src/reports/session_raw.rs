@@ -24,6 +24,12 @@ pub(crate) const SESSION_RAW: ReportSpec = ReportSpec {
     title: "Agent Session Report Raw",
     columns: col::NAMES,
     tables: &[TableName::AgentSessions],
+    cdr_columns: &[
+        "hold_count",
+        "hold_secs",
+        "disposition_at",
+        "disposition_xfer",
+    ],
     params: &["agents", "agent_group_ids", "agent_teams", "html_max_rows"],
     ignored: spec::PBX_ONLY,
     agent_time: true,

@@ -19,6 +19,9 @@ pub struct ReportSpec {
     pub columns: &'static [&'static str],
     /// The agent tables the report cannot do without.
     pub tables: &'static [TableName],
+    /// The CDR columns of `input::cdr::OPTIONAL` it reads; a run decodes and checks the others
+    /// only when another due report reads them (SPEC §7).
+    pub cdr_columns: &'static [&'static str],
     /// The parameters it takes besides the common ones (`time_range`, `from`, `to`, `tenants`).
     pub params: &'static [&'static str],
     /// Parameters of the PBX's job export that it accepts and ignores with a warning.

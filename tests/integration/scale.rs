@@ -240,3 +240,48 @@ fn a_run_leaves_rows_outside_its_windows_unchecked_and_validate_checks_them() {
         "error: data/cdr.csv:2: field \"answered_at\": invalid timestamp \"soon\"\n"
     );
 }
+
+/// SPEC §7: a run checks the columns its reports read. A bad `cost` (read by USERSTATISTICS
+/// and CALLLOGS only) does not stop QUEUESUMMARY, stops USERSTATISTICS naming the field, and
+/// `validate` finds it.
+#[test]
+fn a_run_checks_only_the_columns_its_reports_read() {
+    let env = Env::new();
+    env.write(
+        "data/cdr.csv",
+        "session_id,caller,caller_endpoint,callee,callee_endpoint,service_type,service_number,started_at,answered_at,ended_at,cost,hold_count\n\
+         s1,5551234,TRUNK,8000,QUEUE,QUEUE,8000,2025-09-28T10:00:00Z,2025-09-28T10:00:00Z,2025-09-28T10:01:00Z,lots,many\n",
+    );
+    let build = |kind: &str| {
+        env.run(&[
+            "build",
+            "--type",
+            kind,
+            "--data",
+            "data",
+            "--from",
+            "2025-09-28T00:00:00Z",
+            "--to",
+            "2025-09-29T00:00:00Z",
+            "--now",
+            "2025-09-29T06:00:00Z",
+        ])
+    };
+    build("QUEUESUMMARY").assert_success();
+    let users = build("USERSTATISTICS");
+    assert_eq!(users.code, 1, "{}", users.stderr);
+    assert!(
+        users
+            .stderr
+            .starts_with("error: data/cdr.csv:2: field \"cost\""),
+        "{}",
+        users.stderr
+    );
+    let validate = env.run(&["validate", "--data", "data"]);
+    assert_eq!(validate.code, 1, "{}", validate.stderr);
+    assert!(
+        validate.stderr.contains("field \"cost\""),
+        "{}",
+        validate.stderr
+    );
+}
