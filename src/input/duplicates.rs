@@ -10,7 +10,7 @@ use foldhash::quality::FixedState;
 
 use crate::error::{Error, Result};
 use crate::input::rows::RowView;
-use crate::model::pool::TextColumn;
+use crate::model::pool::{StrPool, Sym, TextColumn};
 use crate::model::rows::Origin;
 use crate::model::{Dataset, TableName};
 
@@ -22,29 +22,64 @@ pub struct Stamp {
     origin: Origin,
 }
 
+/// Scratch space for stamping rows, kept between rows.
+#[derive(Debug, Default)]
+pub struct StampBuf {
+    /// The row's trimmed cells, back to back.
+    text: Vec<u8>,
+    /// Each trimmed cell's length.
+    lens: Vec<u8>,
+}
+
 impl Stamp {
     /// Stamps a row of a table with `columns` columns, whose key columns are `key` (session,
     /// call id). Cells compare as text, trimmed; an absent column reads as empty — so one leg
     /// exported once with Unix seconds and once with RFC 3339 times is a conflict, not a copy.
-    /// `buf` is scratch space kept between rows: the row's cells are laid in it and hashed at
-    /// once (one hash call a row, not one a cell, and no second UTF-8 check of every cell).
+    /// A row is hashed as its trimmed cells back to back and their lengths: a record whose
+    /// cells are the table's columns in order and need no trimming (nearly every one) is
+    /// hashed where it lies, one hash call for its bytes; any other is laid out in `buf`
+    /// first, to the same hash.
     pub fn new(
         row: &RowView<'_>,
         columns: usize,
         key: (usize, usize),
         origin: Origin,
-        buf: &mut Vec<u8>,
+        buf: &mut StampBuf,
     ) -> Stamp {
         let cell = |col: usize| row.raw(col).trim_ascii();
-        buf.clear();
-        for col in 0..columns {
-            buf.extend_from_slice(cell(col));
-            // 0xff never occurs in UTF-8 text: cells cannot run into each other.
-            buf.push(0xff);
+        buf.lens.clear();
+        let trimmed = |c: &[u8]| {
+            !(c.first().is_some_and(u8::is_ascii_whitespace)
+                || c.last().is_some_and(u8::is_ascii_whitespace))
+        };
+        let mut text: Option<&[u8]> = None;
+        if let Some((bytes, cells)) = row.in_order() {
+            let mut ok = true;
+            for c in cells {
+                ok &= trimmed(c.as_bytes());
+                buf.lens.extend_from_slice(&(c.len() as u32).to_le_bytes());
+            }
+            if ok {
+                text = Some(bytes);
+            } else {
+                buf.lens.clear();
+            }
         }
+        let text = match text {
+            Some(t) => t,
+            None => {
+                buf.text.clear();
+                for col in 0..columns {
+                    let c = cell(col);
+                    buf.text.extend_from_slice(c);
+                    buf.lens.extend_from_slice(&(c.len() as u32).to_le_bytes());
+                }
+                &buf.text[..]
+            }
+        };
         // A fixed seed: the stamps live within one run, but its result must not vary.
         let hasher = FixedState::with_seed(0x5eed);
-        let whole = hasher.hash_one(&buf[..]);
+        let whole = hasher.hash_one((hasher.hash_one(text), hasher.hash_one(&buf.lens[..])));
         let (session, call_id) = (cell(key.0), cell(key.1));
         let mut k = hasher.build_hasher();
         if call_id.is_empty() {
@@ -131,7 +166,37 @@ pub fn drop_repeated_legs(ds: &mut Dataset, stamps: Vec<Stamp>, skip_bad_rows: b
         }
         ds.call_ids = ids;
     }
+    forget_sessions_without_legs(ds);
     Ok(())
+}
+
+/// A session id may have come only with dropped legs (a copy whose `session_id` is padded
+/// with spaces is another text, but the same leg): every call must keep a leg, so such
+/// sessions leave the pool, the others keeping their order.
+fn forget_sessions_without_legs(ds: &mut Dataset) {
+    let mut used = vec![false; ds.sessions.len()];
+    for l in &ds.legs {
+        used[l.call as usize] = true;
+    }
+    if used.iter().all(|u| *u) {
+        return;
+    }
+    let mut pool = StrPool::dense();
+    let map: Vec<Sym> = used
+        .iter()
+        .enumerate()
+        .map(|(i, &u)| {
+            if u {
+                pool.intern(ds.sessions.get(Sym(i as u32)))
+            } else {
+                Sym::EMPTY
+            }
+        })
+        .collect();
+    for l in &mut ds.legs {
+        l.call = map[l.call as usize].0;
+    }
+    ds.sessions = pool;
 }
 
 /// The error for a leg that has an earlier leg's key but other values.

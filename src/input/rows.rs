@@ -93,6 +93,8 @@ enum Cells<'a> {
     Text {
         rec: &'a StringRecord,
         idx: &'a [Option<usize>],
+        /// The file's columns are the table's, in its order.
+        ordered: bool,
     },
     Json(&'a [Option<String>]),
 }
@@ -109,10 +111,22 @@ impl<'a> RowView<'a> {
     pub fn raw(&self, col: usize) -> &'a [u8] {
         match &self.cells {
             Cells::Csv { rec, idx } => idx[col].and_then(|i| rec.get(i)).unwrap_or(b""),
-            Cells::Text { rec, idx } => {
+            Cells::Text { rec, idx, .. } => {
                 idx[col].and_then(|i| rec.get(i)).map_or(b"", str::as_bytes)
             }
             Cells::Json(cells) => cells[col].as_deref().map_or(b"", str::as_bytes),
+        }
+    }
+
+    /// The whole record as stored, when its cells are the table's columns in order (nearly
+    /// every CSV export): the cells' bytes back to back, and the cells. For hashing a row
+    /// without laying its cells out again (`duplicates`).
+    pub fn in_order(&self) -> Option<(&'a [u8], csv::StringRecordIter<'a>)> {
+        match &self.cells {
+            Cells::Text {
+                rec, ordered: true, ..
+            } => Some((rec.as_slice().as_bytes(), rec.iter())),
+            _ => None,
         }
     }
 
@@ -123,7 +137,7 @@ impl<'a> RowView<'a> {
                 Some(b) => b,
                 None => return Ok(None),
             },
-            Cells::Text { rec, idx } => {
+            Cells::Text { rec, idx, .. } => {
                 return Ok(idx[col].and_then(|i| rec.get(i)).filter(|t| !t.is_empty()));
             }
             Cells::Json(cells) => match &cells[col] {
@@ -297,6 +311,7 @@ fn read_csv(
     };
     let mut rdr = builder().from_reader(file.open()?);
     let (idx, width) = header_index(file, &mut rdr, names, required)?;
+    let ordered = width == names.len() && idx.iter().enumerate().all(|(i, c)| *c == Some(i));
     // A later part reads the header above, then its own bytes: its positions count from its
     // start (line 1, byte 0), shifted back to the file's below.
     let (start, first_line) = match part {
@@ -344,6 +359,7 @@ fn read_csv(
                     cells: Cells::Text {
                         rec: &text,
                         idx: &idx,
+                        ordered,
                     },
                 };
                 let done = on_row(Ok(row), loc);

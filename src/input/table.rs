@@ -39,7 +39,7 @@ pub struct ParseCx {
     /// The CDR rows' duplicate stamps, in row order (see `duplicates`).
     pub stamps: Vec<crate::input::duplicates::Stamp>,
     /// Scratch space for stamping a row.
-    pub stamp_buf: Vec<u8>,
+    pub stamp_buf: crate::input::duplicates::StampBuf,
     /// The file's index in `Dataset::files`.
     pub file: u32,
     /// The time of the row being read (a timed table), where its warnings are placed.
@@ -81,7 +81,7 @@ impl ParseCx {
             keep_call_ids,
             quality: Quality::default(),
             stamps: Vec::new(),
-            stamp_buf: Vec::new(),
+            stamp_buf: Default::default(),
             file,
             at: None,
             skip: 0,

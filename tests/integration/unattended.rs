@@ -92,6 +92,49 @@ fn a_day_sent_twice_or_rows_repeated_are_counted_once() {
     );
 }
 
+/// A leg compares by its trimmed cells, whatever the file's column order: a row of the sample
+/// (columns in the table's order, hashed where it lies) sent again in a file with its columns
+/// reversed and its cells padded with spaces (laid out first) is the same leg.
+#[test]
+fn a_leg_resent_with_other_column_order_and_padding_is_the_same_leg() {
+    let env = Env::new();
+    sample_copy(&env);
+    let reference = queue_summary(&env, "data", &[]);
+    reference.assert_success();
+    let text = std::fs::read_to_string(env.path().join("data/cdr/2025-11-03.csv")).unwrap();
+    let mut lines = text.lines();
+    let reverse = |l: &str, pad: bool| {
+        let cells: Vec<String> = l
+            .split(',')
+            .rev()
+            .map(|c| {
+                if pad && !c.is_empty() {
+                    format!(" {c} ")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        cells.join(",")
+    };
+    let head = reverse(lines.next().unwrap(), false);
+    let rows: Vec<String> = lines.take(5).map(|l| reverse(l, true)).collect();
+    assert!(rows.iter().all(|r| !r.contains('"')), "plain rows");
+    env.write(
+        "data/cdr/resent.csv",
+        format!("{head}\n{}\n", rows.join("\n")),
+    );
+    let out = queue_summary(&env, "data", &[]);
+    out.assert_success();
+    assert_eq!(out.stdout, reference.stdout, "numbers unchanged");
+    assert!(
+        out.stderr
+            .contains("warning: cdr: duplicate leg (kept once) (5 times)"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn a_leg_with_an_earlier_key_and_other_values_names_both_places() {
     let env = Env::new();
