@@ -18,14 +18,22 @@ pub const MAX_TS: Ts = 253_402_300_799;
 pub fn parse_ts_cell(text: &str) -> Result<Option<Ts>, String> {
     let t = text.trim();
     let invalid = || format!("invalid timestamp \"{text}\"");
-    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-        return match t.parse::<i64>() {
-            Ok(0) => Ok(None),
-            Ok(v) if v <= MAX_TS => Ok(Some(v)),
-            _ => Err(format!("{} (after the year 9999)", invalid())),
-        };
+    // Unix seconds in one pass (most exports): digits only, at most MAX_TS.
+    let mut secs: Option<i64> = (!t.is_empty()).then_some(0);
+    for b in t.bytes() {
+        if !b.is_ascii_digit() {
+            secs = None;
+            break;
+        }
+        // Past MAX_TS, one more digit still fits an i64: saturate there and say why below.
+        secs = secs.map(|v| (v * 10 + i64::from(b - b'0')).min(MAX_TS + 1));
     }
-    parse_rfc3339(t).map(Some).ok_or_else(invalid)
+    match secs {
+        Some(0) => Ok(None),
+        Some(v) if v <= MAX_TS => Ok(Some(v)),
+        Some(_) => Err(format!("{} (after the year 9999)", invalid())),
+        None => parse_rfc3339(t).map(Some).ok_or_else(invalid),
+    }
 }
 
 /// Reads an RFC 3339 instant that carries an offset; fractional seconds are truncated. An
