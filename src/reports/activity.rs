@@ -387,6 +387,19 @@ mod tests {
     use crate::reports::ReportKind::AgentDetailsActivity;
     use crate::time::parse_rfc3339;
 
+    /// The agent tables given, and one call `c1` 08:30–08:40 on 1 January 2025.
+    fn fixture(sessions: &str, states: &str) -> Fixture {
+        let cdr = "session_id,caller,callee,started_at,ended_at\nc1,1,2,1735720200,1735720800\n";
+        Fixture::new(
+            &[
+                ("cdr", cdr),
+                ("agent_sessions", sessions),
+                ("agent_states", states),
+            ],
+            parse_rfc3339("2025-01-02T00:00:00Z").unwrap(),
+        )
+    }
+
     /// Agent 1001 is logged in twice at once (two devices): L1 08:00–09:00 and L2 08:30–08:45.
     /// The rows interleave by start; at 08:30 both sessions have a piece starting, L1's (read
     /// first) comes first. Midnight is not involved; the period cuts L1 at 08:50.
@@ -405,15 +418,7 @@ L1,READY,,,2025-01-01T08:40:00Z,
 L2,NOT_READY,,,2025-01-01T08:30:00Z,2025-01-01T08:35:00Z
 L2,READY,,,2025-01-01T08:35:00Z,
 ";
-        let cdr = "session_id,caller,callee,started_at,ended_at\nc1,1,2,1735720200,1735720800\n";
-        let f = Fixture::new(
-            &[
-                ("cdr", cdr),
-                ("agent_sessions", sessions),
-                ("agent_states", states),
-            ],
-            parse_rfc3339("2025-01-02T00:00:00Z").unwrap(),
-        );
+        let f = fixture(sessions, states);
         let csv = f.csv(
             AgentDetailsActivity,
             "2025-01-01T08:10:00Z",
@@ -449,15 +454,7 @@ L1,ON_CALL,,c1,2025-01-01T08:30:00Z,2025-01-01T08:40:00Z
 L1,READY,,,2025-01-01T08:40:00Z,
 L2,NOT_READY,LUNCH,,2025-01-01T08:15:00Z,
 ";
-        let cdr = "session_id,caller,callee,started_at,ended_at\nc1,1,2,1735720200,1735720800\n";
-        let f = Fixture::new(
-            &[
-                ("cdr", cdr),
-                ("agent_sessions", sessions),
-                ("agent_states", states),
-            ],
-            parse_rfc3339("2025-01-02T00:00:00Z").unwrap(),
-        );
+        let f = fixture(sessions, states);
         let (from, to) = ("2025-01-01T08:00:00Z", "2025-01-01T09:00:00Z");
         let t = f.table(AgentDetailsActivity, from, to, "UTC", &[]);
         let tl = t.timeline.expect("a timeline");

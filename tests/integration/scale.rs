@@ -207,6 +207,23 @@ fn a_file_earlier_runs_found_outside_the_window_stays_closed_until_it_changes() 
     );
 }
 
+/// `build` of one type over 28 September 2025 (UTC) from `data/`.
+fn build_sep_28(env: &Env, kind: &str) -> crate::harness::Output {
+    env.run(&[
+        "build",
+        "--type",
+        kind,
+        "--data",
+        "data",
+        "--from",
+        "2025-09-28T00:00:00Z",
+        "--to",
+        "2025-09-29T00:00:00Z",
+        "--now",
+        "2025-09-29T06:00:00Z",
+    ])
+}
+
 #[test]
 fn a_run_leaves_rows_outside_its_windows_unchecked_and_validate_checks_them() {
     let env = Env::new();
@@ -218,19 +235,7 @@ fn a_run_leaves_rows_outside_its_windows_unchecked_and_validate_checks_them() {
          s1,5551234,TRUNK,8000,QUEUE,QUEUE,8000,2025-09-28T10:00:00Z,2025-09-28T10:00:00Z,2025-09-28T10:00:00Z,2025-09-28T10:01:00Z\n\
          s1,5551234,TRUNK,1001,EXTENSION,QUEUE,8000,2025-09-28T10:00:02Z,2025-09-28T10:00:02Z,2025-09-28T10:00:10Z,2025-09-28T10:01:40Z\n",
     );
-    let build = env.run(&[
-        "build",
-        "--type",
-        "QUEUESUMMARY",
-        "--data",
-        "data",
-        "--from",
-        "2025-09-28T00:00:00Z",
-        "--to",
-        "2025-09-29T00:00:00Z",
-        "--now",
-        "2025-09-29T06:00:00Z",
-    ]);
+    let build = build_sep_28(&env, "QUEUESUMMARY");
     build.assert_success();
     assert!(build.stdout.contains("\n8000,"), "{}", build.stdout);
     let validate = env.run(&["validate", "--data", "data"]);
@@ -252,21 +257,7 @@ fn a_run_checks_only_the_columns_its_reports_read() {
         "session_id,caller,caller_endpoint,callee,callee_endpoint,service_type,service_number,started_at,answered_at,ended_at,cost,hold_count\n\
          s1,5551234,TRUNK,8000,QUEUE,QUEUE,8000,2025-09-28T10:00:00Z,2025-09-28T10:00:00Z,2025-09-28T10:01:00Z,lots,many\n",
     );
-    let build = |kind: &str| {
-        env.run(&[
-            "build",
-            "--type",
-            kind,
-            "--data",
-            "data",
-            "--from",
-            "2025-09-28T00:00:00Z",
-            "--to",
-            "2025-09-29T00:00:00Z",
-            "--now",
-            "2025-09-29T06:00:00Z",
-        ])
-    };
+    let build = |kind: &str| build_sep_28(&env, kind);
     build("QUEUESUMMARY").assert_success();
     let users = build("USERSTATISTICS");
     assert_eq!(users.code, 1, "{}", users.stderr);
