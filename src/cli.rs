@@ -332,7 +332,7 @@ pub struct SampleArgs {
     pub layout: LayoutArg,
     /// Number of call queues (3 to 20); those past the third have long names such as
     /// "Sales – New Customers North America".
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(3..=20))]
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(3..=20))]
     pub queues: u8,
     /// Give every other agent a long name ("Alexandra Konstantinopoulou-Vasquez"), to see how
     /// reports lay out long text.
