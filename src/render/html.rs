@@ -177,6 +177,16 @@ fn numeric_text(c: &Cell) -> bool {
             .all(|b| b.is_ascii_digit() || b".,%:-".contains(&b))
 }
 
+/// A text cell that reads as a date and time (`11/3/25 8:01 AM`).
+fn date_text(c: &Cell) -> bool {
+    let s: &str = match c {
+        Cell::Text(s) => s,
+        Cell::Shared(s) => s,
+        _ => return false,
+    };
+    s.contains('/') && s.contains(':') && s.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// `11746` → `11,746` (SPEC §6.1: HTML text only, never CSV).
 pub(crate) fn grouped(v: i64) -> String {
     let digits = v.unsigned_abs().to_string();
@@ -261,6 +271,8 @@ impl Page<'_, '_> {
             Cell::Pct(h) if missed => format!(" class=\"{class}\" data-v=\"{}\"", hundredths(*h)),
             Cell::Int(_) | Cell::Pct(_) | Cell::Money(_) => format!(" class=\"{class}\""),
             c if self.text_numbers && numeric_text(c) => " class=\"n\"".to_string(),
+            // RingCentral's `11/3/25 8:01 AM`, written as text: a time, so it does not wrap.
+            c if self.text_numbers && date_text(c) => " class=\"t\"".to_string(),
             // Times never wrap (at their hyphens), unlike names.
             Cell::Time(_) | Cell::Date(_) => " class=\"t\"".to_string(),
             _ => String::new(),
