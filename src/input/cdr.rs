@@ -87,7 +87,12 @@ impl Record for Leg {
     }
 
     fn parse(row: &RowView<'_>, loc: Loc, cx: &mut ParseCx) -> Result<Leg, RowIssue> {
-        let session = row.required(SESSION_ID)?;
+        // Trimmed, as the duplicate check compares it: a copy of a leg padded with spaces
+        // is the same call, not a call of its own.
+        let session = row.required(SESSION_ID)?.trim();
+        if session.is_empty() {
+            return Err(row.missing(SESSION_ID).into());
+        }
         let caller = row.required(CALLER)?;
         let callee = row.required(CALLEE)?;
         let started_at = row.required_ts(STARTED_AT)?;
@@ -140,13 +145,7 @@ impl Record for Leg {
                 p
             }
         };
-        let skip = cx.skip;
-        let reads = |c: usize| skip & (1u64 << c) == 0;
-        let hold_secs = if reads(HOLD_SECS) {
-            row.int::<u32>(HOLD_SECS)?
-        } else {
-            None
-        };
+        let hold_secs = cx.if_read(HOLD_SECS, |c| row.int::<u32>(c))?;
         let end_reason = row.text(END_REASON)?;
         let reroute_reason = row.text(REROUTE_REASON)?;
         let mut leg = Leg::new(0, started_at);
@@ -169,27 +168,14 @@ impl Record for Leg {
             outbound_caller_id: cx.sym_if_read(row, OUTBOUND_CALLER_ID)?,
             callback_id: cx.sym(row, CALLBACK_ID)?,
             billing_prefix: cx.sym_if_read(row, BILLING_PREFIX)?,
-            cost: if reads(COST) {
-                row.decimal(COST)?
-            } else {
-                None
-            },
+            cost: cx.if_read(COST, |c| row.decimal(c))?,
             user_data: cx.sym_if_read(row, USER_DATA)?,
             outbound_trunk: cx.sym_if_read(row, OUTBOUND_TRUNK)?,
-            hold_count: if reads(HOLD_COUNT) {
-                row.int(HOLD_COUNT)?
-            } else {
-                None
-            },
+            hold_count: cx.if_read(HOLD_COUNT, |c| row.int(c))?,
             hold_secs,
             disposition: cx.sym_if_read(row, DISPOSITION)?,
-            disposition_at: if reads(DISPOSITION_AT) {
-                row.ts(DISPOSITION_AT)?
-            } else {
-                None
-            }
-            .into(),
-            disposition_xfer: reads(DISPOSITION_XFER) && row.flag(DISPOSITION_XFER)?,
+            disposition_at: cx.if_read(DISPOSITION_AT, |c| row.ts(c))?.into(),
+            disposition_xfer: cx.reads(DISPOSITION_XFER) && row.flag(DISPOSITION_XFER)?,
         };
         let mut extra = extra;
         leg.end_reason = cx.intern_normalized(end_reason);
@@ -252,5 +238,24 @@ mod tests {
         let ds = try_load_csv(&[("cdr", &ok)], LoadOptions::default()).expect("valid");
         assert_eq!(ds.legs[0].ended_at(), 4_294_967_295);
         assert_eq!(ds.legs[0].status_code(), Some(-2_147_483_647));
+    }
+
+    /// A session id is read trimmed (as the duplicate check compares it); one of spaces only
+    /// is missing.
+    #[test]
+    fn session_ids_are_trimmed_and_blank_ones_missing() {
+        let head = "session_id,caller,callee,started_at,ended_at\n";
+        let ds = try_load_csv(
+            &[("cdr", &format!("{head}s1,1,2,10,20\n  s1 ,1,3,12,20\n"))],
+            LoadOptions::default(),
+        )
+        .expect("valid");
+        assert_eq!(ds.sessions.len(), 1);
+        assert_eq!(ds.sessions.get(crate::model::pool::Sym(0)), "s1");
+        let e = error(&format!("{head}   ,1,2,10,20\n"));
+        assert!(
+            e.ends_with(":2: field \"session_id\": is required but empty"),
+            "{e}"
+        );
     }
 }

@@ -10,7 +10,7 @@ use foldhash::quality::FixedState;
 
 use crate::error::{Error, Result};
 use crate::input::rows::RowView;
-use crate::model::pool::{StrPool, Sym, TextColumn};
+use crate::model::pool::TextColumn;
 use crate::model::rows::Origin;
 use crate::model::{Dataset, TableName};
 
@@ -166,37 +166,7 @@ pub fn drop_repeated_legs(ds: &mut Dataset, stamps: Vec<Stamp>, skip_bad_rows: b
         }
         ds.call_ids = ids;
     }
-    forget_sessions_without_legs(ds);
     Ok(())
-}
-
-/// A session id may have come only with dropped legs (a copy whose `session_id` is padded
-/// with spaces is another text, but the same leg): every call must keep a leg, so such
-/// sessions leave the pool, the others keeping their order.
-fn forget_sessions_without_legs(ds: &mut Dataset) {
-    let mut used = vec![false; ds.sessions.len()];
-    for l in &ds.legs {
-        used[l.call as usize] = true;
-    }
-    if used.iter().all(|u| *u) {
-        return;
-    }
-    let mut pool = StrPool::dense();
-    let map: Vec<Sym> = used
-        .iter()
-        .enumerate()
-        .map(|(i, &u)| {
-            if u {
-                pool.intern(ds.sessions.get(Sym(i as u32)))
-            } else {
-                Sym::EMPTY
-            }
-        })
-        .collect();
-    for l in &mut ds.legs {
-        l.call = map[l.call as usize].0;
-    }
-    ds.sessions = pool;
 }
 
 /// The error for a leg that has an earlier leg's key but other values.

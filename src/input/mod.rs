@@ -121,7 +121,9 @@ struct Piece {
 fn read_file<T: Record>(piece: &Piece, opts: &LoadOptions) -> Result<Batch<T>> {
     let (file, part) = (&piece.file, piece.part.as_ref());
     let mut cx = ParseCx::new(piece.index, opts.call_ids);
-    cx.skip = opts.cdr_skip;
+    if T::NAME == TableName::Cdr {
+        cx.skip = opts.cdr_skip;
+    }
     // A part knows its line feeds; a whole file's are estimated from its head.
     let lines = part.map_or_else(|| file.estimated_lines(), |p| Some(p.lines as usize));
     let mut rows = Vec::with_capacity(lines.unwrap_or(0));

@@ -119,6 +119,19 @@ impl ParseCx {
         self.skip & (1u64 << col) == 0
     }
 
+    /// A cell read by `read` when column `col` is read, else absent.
+    pub fn if_read<T>(
+        &self,
+        col: usize,
+        read: impl FnOnce(usize) -> Result<Option<T>, FieldError>,
+    ) -> Result<Option<T>, FieldError> {
+        if self.reads(col) {
+            read(col)
+        } else {
+            Ok(None)
+        }
+    }
+
     /// `sym`, for a column that may not be read: `Sym::EMPTY` without looking at the cell.
     pub fn sym_if_read(&mut self, row: &RowView<'_>, col: usize) -> Result<Sym, FieldError> {
         if self.reads(col) {

@@ -102,15 +102,7 @@ pub fn timeline(t: &Timeline, id: &str) -> String {
     let used: Vec<usize> = (0..TIMELINE_STATES.len())
         .filter(|&k| t.rows.iter().any(|r| r.seconds[k] > 0))
         .collect();
-    let label_w = t
-        .rows
-        .iter()
-        .map(|r| r.label.chars().count())
-        .max()
-        .unwrap_or(4)
-        .clamp(4, 28) as f64
-        * 6.5
-        + 10.0;
+    let label_w = label_width(t.rows.iter().map(|r| r.label.as_str()));
     let (width, right, row_h) = (1100.0, 16.0, 16.0);
     let (left, top_m) = (label_w, 50.0);
     let plot_w = width - left - right;
@@ -268,12 +260,23 @@ fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return escape(text);
     }
-    let short: String = text.chars().take(max - 1).collect();
     format!(
-        "<title>{}</title>{}…",
+        "<title>{}</title>{}",
         escape(text),
-        escape(short.trim_end())
+        shorten_plain(text, max)
     )
+}
+
+/// The room labels beside horizontal bars take: their longest (at most 28 characters, as
+/// `shorten` cuts them) at about 6.5 px a character.
+fn label_width<'a>(labels: impl Iterator<Item = &'a str>) -> f64 {
+    labels
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 28) as f64
+        * 6.5
+        + 10.0
 }
 
 /// Escapes text for SVG.
@@ -370,14 +373,7 @@ pub fn svg(c: &Chart, id: &str) -> String {
     let top = (max / step).ceil().max(1.0) * step;
     let horizontal = c.orientation == Orientation::Horizontal;
     let label_w = if horizontal {
-        c.categories
-            .iter()
-            .map(|s| s.chars().count())
-            .max()
-            .unwrap_or(4)
-            .clamp(4, 28) as f64
-            * 6.5
-            + 10.0
+        label_width(c.categories.iter().map(String::as_str))
     } else {
         56.0
     };

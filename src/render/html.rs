@@ -167,11 +167,7 @@ impl Target {
 /// A text cell that reads as a number (`5.26%`, `110.78`, `0:05:00`): AGENT_SESSION_REPORT_RAW
 /// writes its figures as RingCentral's text, and numbers are right-aligned wherever they are.
 fn numeric_text(c: &Cell) -> bool {
-    let s: &str = match c {
-        Cell::Text(s) => s,
-        Cell::Shared(s) => s,
-        _ => return false,
-    };
+    let Some(s) = text_of(c) else { return false };
     s.bytes().any(|b| b.is_ascii_digit())
         && s.bytes()
             .all(|b| b.is_ascii_digit() || b".,%:-".contains(&b))
@@ -179,12 +175,18 @@ fn numeric_text(c: &Cell) -> bool {
 
 /// A text cell that reads as a date and time (`11/3/25 8:01 AM`).
 fn date_text(c: &Cell) -> bool {
-    let s: &str = match c {
-        Cell::Text(s) => s,
-        Cell::Shared(s) => s,
-        _ => return false,
-    };
-    s.contains('/') && s.contains(':') && s.bytes().any(|b| b.is_ascii_digit())
+    text_of(c).is_some_and(|s| {
+        s.contains('/') && s.contains(':') && s.bytes().any(|b| b.is_ascii_digit())
+    })
+}
+
+/// A text cell's text.
+fn text_of<'c>(c: &'c Cell) -> Option<&'c str> {
+    match c {
+        Cell::Text(s) => Some(s),
+        Cell::Shared(s) => Some(s),
+        _ => None,
+    }
 }
 
 /// `11746` → `11,746` (SPEC §6.1: HTML text only, never CSV).
@@ -301,53 +303,52 @@ fn heading(name: &str, stx: &[i64; 10]) -> String {
     if name == "sla_secs" {
         return "SLA (s)".to_string(); // a threshold, printed in seconds
     }
-    let words: Vec<&str> = name.split('_').collect();
-    let mut out: Vec<String> = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        let word = match *w {
-            "secs" => continue,
-            "pct" if i == 0 => "%".to_string(),
-            "pct" => "%".to_string(),
-            "asa" | "att" | "aht" | "sla" | "id" | "cb" => w.to_uppercase(),
-            "avg" => "avg".to_string(),
-            w if w.starts_with("st")
-                && w[2..].parse::<usize>().is_ok_and(|k| (1..=10).contains(&k)) =>
-            {
-                let k: usize = w[2..].parse().expect("checked");
-                bucket_label(stx, k)
-            }
-            "over" if words.get(i + 1) == Some(&"st10") => {
-                out.push(bucket_label(stx, 11));
-                break;
-            }
-            w => w.to_string(),
-        };
-        out.push(word);
-    }
-    let mut s = out.join(" ");
+    let mut s = match bucket(name) {
+        Some((measure, k)) => {
+            let measure = if measure == "pct" { "%" } else { measure };
+            format!("{measure} {}", bucket_label(stx, k))
+        }
+        None => name
+            .split('_')
+            .filter(|w| *w != "secs")
+            .map(|w| match w {
+                "pct" => "%".to_string(),
+                "asa" | "att" | "aht" | "sla" | "id" | "cb" => w.to_uppercase(),
+                w => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
     if let Some(first) = s.get(0..1) {
         s = first.to_uppercase() + &s[1..];
     }
     s
 }
 
+/// A histogram bucket column: what it measures and its bucket (`accepted_st3` →
+/// `("accepted", 3)`, `pct_over_st10` → `("pct", 11)`, the bucket past the last threshold).
+fn bucket(name: &str) -> Option<(&str, usize)> {
+    let (measure, rest) = name.split_once('_')?;
+    let k = match rest {
+        "over_st10" => 11,
+        r => r
+            .strip_prefix("st")?
+            .parse()
+            .ok()
+            .filter(|k| (1..=10).contains(k))?,
+    };
+    Some((measure, k))
+}
+
 /// The group a histogram column belongs to (SPEC §6.1: secondary columns grouped), so its own
 /// heading can be just the bucket's range: `accepted_st3` is under `Accepted, by wait`.
 fn group(name: &str, columns: &[&str]) -> Option<&'static str> {
-    let bucket = |prefix: &str| {
-        name.strip_prefix(prefix)
-            .is_some_and(|rest| rest.starts_with("st") || rest == "over_st10")
-    };
-    if bucket("accepted_") {
-        Some("Accepted, by wait (seconds)")
-    } else if bucket("abandoned_") {
-        Some("Abandoned, by wait (seconds)")
-    } else if bucket("pct_") && columns.contains(&"accepted_st1") {
-        Some("% of accepted, by wait (seconds)")
-    } else if bucket("pct_") {
-        Some("% of abandoned, by wait (seconds)")
-    } else {
-        None
+    match bucket(name)?.0 {
+        "accepted" => Some("Accepted, by wait (seconds)"),
+        "abandoned" => Some("Abandoned, by wait (seconds)"),
+        "pct" if columns.contains(&"accepted_st1") => Some("% of accepted, by wait (seconds)"),
+        "pct" => Some("% of abandoned, by wait (seconds)"),
+        _ => None,
     }
 }
 
@@ -371,15 +372,7 @@ fn groups(columns: &[&str]) -> Vec<(&'static str, usize)> {
 /// A bucket column's range in seconds, the unit being in its group's heading (`accepted_st2`
 /// → `6–10`, `pct_over_st10` → `>\u{a0}100`; no space or dash to break at).
 fn bucket_heading(name: &str, stx: &[i64; 10]) -> String {
-    let k = if name.ends_with("over_st10") {
-        11
-    } else {
-        name.rsplit("_st")
-            .next()
-            .and_then(|k| k.parse::<usize>().ok())
-            .unwrap_or(0)
-    };
-    let label = bucket_label(stx, k);
+    let label = bucket_label(stx, bucket(name).map_or(0, |(_, k)| k));
     label
         .strip_suffix(" s")
         .unwrap_or(&label)
@@ -470,18 +463,16 @@ pub fn write(mut t: Table<'_>, m: &Meta<'_>, out: &mut dyn Write) -> io::Result<
     // one; a streamed report may have drawn a timeline while computing.
     let mut charts: Vec<String> = Vec::new();
     if !nothing {
-        if let Some(tl) = &t.timeline {
-            charts.push(chart::timeline(tl, "timeline"));
+        charts.extend(t.timeline.iter().map(|tl| chart::timeline(tl, "timeline")));
+        if t.stream.is_none() {
+            charts.extend(
+                (t.kind.spec().charts)(&t, m.params)
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| !c.categories.is_empty())
+                    .map(|(i, c)| chart::svg(c, &format!("chart{}", i + 1))),
+            );
         }
-    }
-    if t.stream.is_none() && !nothing {
-        charts.extend(
-            (t.kind.spec().charts)(&t, m.params)
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| !c.categories.is_empty())
-                .map(|(i, c)| chart::svg(c, &format!("chart{}", i + 1))),
-        );
     }
     // Right-aligned headings: by the column's name, or by a number in its held rows (in
     // AGENT_SESSION_REPORT_RAW, numbers written as text; elsewhere text is ids and names).
