@@ -200,8 +200,8 @@ fn draw_timeline(
     let rows = chosen
         .iter()
         .map(|&r| {
-            let mut acc = vec![[0i64; 8]; columns as usize];
-            let mut seconds_in = [0i64; 8];
+            let mut acc = vec![[0i64; STATES]; columns as usize];
+            let mut seconds_in = [0i64; STATES];
             let first = by_agent.partition_point(|&(a, _)| (a as usize) < r);
             for &(_, k) in by_agent[first..]
                 .iter()
@@ -220,24 +220,9 @@ fn draw_timeline(
                     }
                 }
             }
-            let mut runs: Vec<Run> = Vec::new();
-            for (c, states) in acc.iter().enumerate() {
-                let width = edges[c + 1] - edges[c];
-                if 2 * states.iter().sum::<i64>() < width {
-                    continue;
-                }
-                // The most time; a tie goes to the state listed first.
-                let st = (0..8)
-                    .max_by_key(|&i| (states[i], std::cmp::Reverse(i)))
-                    .unwrap_or(0) as u8;
-                match runs.last_mut() {
-                    Some((_, end, s)) if *end == c as u32 && *s == st => *end += 1,
-                    _ => runs.push((c as u32, c as u32 + 1, st)),
-                }
-            }
             TimelineRow {
                 label: labels[r].clone(),
-                runs,
+                runs: dominant_runs(&acc, &edges),
                 seconds: seconds_in,
             }
         })
@@ -256,6 +241,29 @@ fn draw_timeline(
         seconds,
         ticks: timeline_ticks(clip.from, clip.to, tz),
     })
+}
+
+/// How many states a timeline tells apart.
+const STATES: usize = crate::reports::chart::TIMELINE_STATES.len();
+
+/// Runs of columns, each column in the state with the most of its seconds (a tie goes to the
+/// state listed first); a column the agent was logged out of for most of it is in no run.
+/// `acc[c]` holds column c's seconds per state; column c covers `[edges[c], edges[c + 1])`.
+fn dominant_runs(acc: &[[i64; STATES]], edges: &[Ts]) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    for (c, states) in acc.iter().enumerate() {
+        if 2 * states.iter().sum::<i64>() < edges[c + 1] - edges[c] {
+            continue;
+        }
+        let st = (0..STATES)
+            .max_by_key(|&i| (states[i], std::cmp::Reverse(i)))
+            .unwrap_or(0) as u8;
+        match runs.last_mut() {
+            Some((_, end, s)) if *end == c as u32 && *s == st => *end += 1,
+            _ => runs.push((c as u32, c as u32 + 1, st)),
+        }
+    }
+    runs
 }
 
 /// Time-axis labels: every three hours over a day or less, each local midnight over two

@@ -94,7 +94,7 @@ pub struct TimelineRow {
     /// Runs of columns in one state; columns the agent was mostly logged out of are in none.
     pub runs: Vec<Run>,
     /// Seconds per state over the period (the row's tooltip).
-    pub seconds: [i64; 8],
+    pub seconds: [i64; TIMELINE_STATES.len()],
 }
 
 use chrono_tz::Tz;
