@@ -745,9 +745,20 @@ pub(crate) mod tests {
         (0..pool.len() as u32).map(|i| pool.get(Sym(i))).collect()
     }
 
+    /// The same text with CRLF line ends (quoted line breaks too).
+    fn crlf(text: &str) -> String {
+        text.replace('\n', "\r\n")
+    }
+
     #[test]
     fn a_cdr_read_in_parts_is_the_cdr_read_whole() {
-        let dir = cdr_dir(&cdr_text(300, None));
+        for text in [cdr_text(300, None), crlf(&cdr_text(300, None))] {
+            a_cdr_in_parts_is_the_cdr_whole(&text);
+        }
+    }
+
+    fn a_cdr_in_parts_is_the_cdr_whole(text: &str) {
+        let dir = cdr_dir(text);
         let load_cut = |part_bytes| load_in_parts(dir.path(), &LoadOptions::default(), part_bytes);
         let whole = load_cut(u64::MAX).unwrap();
         assert_eq!(whole.legs.len(), 300);
@@ -770,8 +781,15 @@ pub(crate) mod tests {
 
     #[test]
     fn a_bad_row_in_a_later_part_is_reported_at_its_line() {
-        // Leg 250 is on line 2 + 250 + the 36 line breaks inside the quoted names before it.
-        let dir = cdr_dir(&cdr_text(300, Some(250)));
+        // Leg 250 is on line 2 + 250 + the 36 line breaks inside the quoted names before it,
+        // whatever the line ends.
+        for text in [cdr_text(300, Some(250)), crlf(&cdr_text(300, Some(250)))] {
+            a_bad_row_in_a_part_is_at_its_line(&text);
+        }
+    }
+
+    fn a_bad_row_in_a_part_is_at_its_line(text: &str) {
+        let dir = cdr_dir(text);
         let strict = LoadOptions::default();
         let skip = LoadOptions {
             skip_bad_rows: true,

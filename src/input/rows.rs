@@ -311,6 +311,11 @@ fn read_csv(
     };
     let mut rdr = builder().from_reader(file.open()?);
     let (idx, width) = header_index(file, &mut rdr, names, required)?;
+    // csv-core ends a CRLF line at its `\r` and eats the `\n` as the next record begins, so
+    // it places every record after a reader's first one byte and one line early (a record
+    // would never start at a part's cut, and errors would name the line above). Where the
+    // header ends tells: past a `\n` it is on line 2, before one still on line 1.
+    let crlf = u64::from(rdr.position().line() == 1);
     let ordered = width == names.len() && idx.iter().enumerate().all(|(i, c)| *c == Some(i));
     // A later part reads the header above, then its own bytes: its positions count from its
     // start (line 1, byte 0), shifted back to the file's below.
@@ -326,6 +331,8 @@ fn read_csv(
     let mut rec = ByteRecord::new();
     // The line of the record before the next: the header's, or the one before the part.
     let mut last_line = if start > 0 { first_line - 1 } else { 1 };
+    // A part's reader reads no header: its first record is placed right.
+    let mut early = if start > 0 { 0 } else { crlf };
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => return Ok(None),
@@ -333,8 +340,12 @@ fn read_csv(
             Err(e) => return Err(read_error(file, Some(Loc::Line(last_line + 1)), e)),
         }
         let (line, byte) = rec.position().map_or((last_line + 1, None), |p| {
-            (first_line - 1 + p.line(), Some(start + p.byte()))
+            (
+                first_line - 1 + p.line() + early,
+                Some(start + p.byte() + early),
+            )
         });
+        early = crlf;
         if let (Some(p), Some(byte)) = (part, byte) {
             if let Some(stop) = p.stop_at(byte) {
                 return Ok(Some(stop));
