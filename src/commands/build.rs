@@ -24,9 +24,9 @@ pub fn run(c: &BuildConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let previous = (c.format == render::Format::Html)
         .then(|| previous_period(c.request.kind, TimeRange::Custom, bounds, c.now));
     let windows = std::iter::once(window).chain(previous.map(|(_, w)| w));
-    let mut opts = c.load.clone().within(Window::new(windows), None);
-    opts.agent_tables = agent;
-    opts.cdr_skip = crate::input::cdr::skip_mask(c.request.kind.spec().cdr_columns.iter().copied());
+    let opts = (c.load.clone())
+        .within(Window::new(windows), None)
+        .reading_for([c.request.kind.spec()]);
     let prepared = Prepared::load(&c.data, opts, [c.now])?;
     let slice = prepared.slice(window);
     let ctx = prepared.ctx(slice.as_ref(), c.period, c.now, true);

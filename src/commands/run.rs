@@ -77,14 +77,9 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
         let previous = previous_of(&jobs[p.job], p).map(|(_, w)| w);
         std::iter::once(window_of(&jobs, p)).chain(previous)
     }));
-    let mut opts = c.load.clone().within(window, Some(SpanCache::load(&c.out)));
-    opts.agent_tables = owed
-        .iter()
-        .any(|p| jobs[p.job].kind.spec().reads_agent_tables());
-    opts.cdr_skip = crate::input::cdr::skip_mask(
-        owed.iter()
-            .flat_map(|p| jobs[p.job].kind.spec().cdr_columns.iter().copied()),
-    );
+    let opts = (c.load.clone())
+        .within(window, Some(SpanCache::load(&c.out)))
+        .reading_for(owed.iter().map(|p| jobs[p.job].kind.spec()));
     // Few "nows": every timeline at once, the raw agent rows freed; many (a long catch-up):
     // built a batch at a time.
     let mut prepared = if agent_fires.len() <= batch_size() {

@@ -178,8 +178,8 @@ impl Record for Leg {
             disposition_xfer: cx.reads(DISPOSITION_XFER) && row.flag(DISPOSITION_XFER)?,
         };
         let mut extra = extra;
-        leg.end_reason = cx.intern_normalized(end_reason);
-        extra.reroute_reason = cx.intern_normalized(reroute_reason);
+        leg.end_reason = cx.intern_normalized(END_REASON, end_reason);
+        extra.reroute_reason = cx.intern_normalized(REROUTE_REASON, reroute_reason);
         leg.extra = extra.boxed();
         leg.caller_endpoint = endpoint(row, CALLER_ENDPOINT, cx)?;
         leg.callee_endpoint = endpoint(row, CALLEE_ENDPOINT, cx)?;

@@ -236,7 +236,12 @@ impl Record for StateRow {
             session: 0,
             state,
             reason_code,
-            call_session: cx.sym(row, SESSION_ID)?,
+            // Only a wrap-up's call is counted; the others' only printed, when a report does.
+            call_session: if state == State::WrapUp || cx.state_calls {
+                cx.sym(row, SESSION_ID)?
+            } else {
+                Sym::EMPTY
+            },
             start_at,
             end_at: end_at.into(),
             origin: Origin::new(cx.file, loc),

@@ -52,6 +52,9 @@ pub struct LoadOptions {
     /// The CDR columns not read (bits by column number, `cdr::skip_mask`): columns of
     /// `cdr::OPTIONAL` that no due report reads are neither decoded, checked nor interned.
     pub cdr_skip: u64,
+    /// Whether to read the call (`session_id`) of every agent state row, not only of wrap-up
+    /// rows: only when a due report prints it (`ReportSpec::state_calls`).
+    pub state_calls: bool,
 }
 
 impl Default for LoadOptions {
@@ -64,6 +67,7 @@ impl Default for LoadOptions {
             spans: None,
             agent_tables: true,
             cdr_skip: 0,
+            state_calls: true,
         }
     }
 }
@@ -78,6 +82,22 @@ impl LoadOptions {
             spans: None,
             agent_tables: true,
             cdr_skip: 0,
+            state_calls: true,
+        }
+    }
+
+    /// These options reading only the tables and columns that reports of the types `specs`
+    /// read (SPEC §5.4, §7).
+    pub fn reading_for(
+        self,
+        specs: impl IntoIterator<Item = &'static crate::reports::spec::ReportSpec>,
+    ) -> LoadOptions {
+        let all: Vec<_> = specs.into_iter().collect();
+        LoadOptions {
+            agent_tables: all.iter().any(|s| s.reads_agent_tables()),
+            cdr_skip: cdr::skip_mask(all.iter().flat_map(|s| s.cdr_columns.iter().copied())),
+            state_calls: all.iter().any(|s| s.state_calls),
+            ..self
         }
     }
 
@@ -124,6 +144,7 @@ fn read_file<T: Record>(piece: &Piece, opts: &LoadOptions) -> Result<Batch<T>> {
     if T::NAME == TableName::Cdr {
         cx.skip = opts.cdr_skip;
     }
+    cx.state_calls = opts.state_calls;
     // A part knows its line feeds; a whole file's are estimated from its head.
     let lines = part.map_or_else(|| file.estimated_lines(), |p| Some(p.lines as usize));
     let mut rows = Vec::with_capacity(lines.unwrap_or(0));

@@ -46,6 +46,8 @@ pub struct ParseCx {
     pub at: Option<crate::time::Ts>,
     /// Columns not read (bit per column number): their cells are left as absent.
     pub skip: u64,
+    /// Whether agent state rows other than wrap-up keep their call (`LoadOptions::state_calls`).
+    pub state_calls: bool,
     /// Each column's symbol in the previous row (see `intern_in`).
     recent: [Sym; RECENT_COLUMNS],
     /// The previous row's CDR session.
@@ -85,6 +87,7 @@ impl ParseCx {
             file,
             at: None,
             skip: 0,
+            state_calls: true,
             recent: [Sym::EMPTY; RECENT_COLUMNS],
             recent_session: None,
         }
@@ -153,12 +156,12 @@ impl ParseCx {
         sym
     }
 
-    /// Interns an enumeration-like value normalised (upper case, `_`), without allocating when
-    /// it already is.
-    pub fn intern_normalized(&mut self, text: Option<&str>) -> Sym {
+    /// Interns an enumeration-like value of column `col` normalised (upper case, `_`), without
+    /// allocating when it already is, as `intern_in`.
+    pub fn intern_normalized(&mut self, col: usize, text: Option<&str>) -> Sym {
         match text {
             None => Sym::EMPTY,
-            Some(t) => self.strings.intern(&crate::model::legs::normalized(t)),
+            Some(t) => self.intern_in(col, &crate::model::legs::normalized(t)),
         }
     }
 }

@@ -65,9 +65,10 @@ pub struct Timeline {
     /// Each session's cover: state intervals and `UNKNOWN` gaps, in time order, no overlaps,
     /// no zero-length pieces.
     pub pieces: Vec<Interval>,
-    /// Wrap-up seconds per (the call's `session_id` text, agent), whole (clipped to the login
-    /// session only). Wrap-up naming a `session_id` that is not in the CDR is never asked for.
-    pub wraps: HashMap<(Sym, Sym), i64>,
+    /// Wrap-up seconds per (the call's index in the dataset's session pool, agent), whole
+    /// (clipped to the login session only). Wrap-up naming a `session_id` that is not in the
+    /// CDR is left out: no report asks for it.
+    pub wraps: HashMap<(u32, Sym), i64>,
     /// Off-hook segments, by session then start.
     pub offhook: Vec<OffhookSpan>,
 }
@@ -119,7 +120,11 @@ impl Timeline {
                     call_session: r.call_session,
                 });
                 if r.state == State::WrapUp && !r.call_session.is_empty() {
-                    *t.wraps.entry((r.call_session, s.agent)).or_default() += b - a;
+                    // Resolved to the call here, once per row, so that a report's lookup
+                    // compares integers, not texts.
+                    if let Some(call) = ds.sessions.lookup(ds.strings.get(r.call_session)) {
+                        *t.wraps.entry((call.0, s.agent)).or_default() += b - a;
+                    }
                 }
                 cursor = cursor.max(b);
             }
@@ -165,10 +170,10 @@ impl Timeline {
         &self.offhook[a..b]
     }
 
-    /// The wrap-up an agent did after the call whose session id is `session` (the text, as
-    /// pooled in `Dataset::strings`), in seconds.
-    pub fn wrap(&self, session: Sym, agent: Sym) -> i64 {
-        self.wraps.get(&(session, agent)).copied().unwrap_or(0)
+    /// The wrap-up an agent did after call `call` (its index in the session pool of the
+    /// dataset the timeline was built from), in seconds.
+    pub fn wrap(&self, call: u32, agent: Sym) -> i64 {
+        self.wraps.get(&(call, agent)).copied().unwrap_or(0)
     }
 
     /// Login time of a session inside `[from, to)`.
@@ -322,9 +327,9 @@ L2,1002,WRAP_UP,,call7,1700,1750
             got,
             vec![(1500, 1600), (1600, 1700), (1700, 1750), (1750, 1800)]
         );
-        let call7 = ds.strings.lookup("call7").unwrap();
+        let call7 = ds.sessions.lookup("call7").unwrap();
         let a1002 = ds.strings.lookup("1002").unwrap();
-        assert_eq!(t.wrap(call7, a1002), 50);
+        assert_eq!(t.wrap(call7.0, a1002), 50);
         // The pieces belong to the session's agent, whatever agent_id a state row names.
         assert_eq!(t.sessions[0].agent, ds.strings.lookup("1001").unwrap());
     }

@@ -73,18 +73,30 @@ pub struct Calls {
 impl Calls {
     /// Groups `legs` (in file order) into `n` calls.
     pub fn build(legs: &[Leg], n: usize) -> Calls {
-        let mut order: Vec<u32> = (0..legs.len() as u32).collect();
-        // The leg index breaks ties, so the order is total and the sort deterministic.
-        order.par_sort_unstable_by_key(|&i| {
-            let l = &legs[i as usize];
-            (l.call, l.started_at, i)
-        });
+        // A counting sort by call (legs in file order within it), then each call's few legs
+        // by start: linear, where a sort of every index by an indirect key was not.
         let mut firsts = vec![0u32; n + 1];
         for l in legs {
             firsts[l.call as usize + 1] += 1;
         }
         for i in 0..n {
             firsts[i + 1] += firsts[i];
+        }
+        let mut order = vec![0u32; legs.len()];
+        let mut next = firsts.clone();
+        for (i, l) in legs.iter().enumerate() {
+            let slot = &mut next[l.call as usize];
+            order[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+        drop(next);
+        // The leg index breaks ties (file order is kept by the counting sort), so the order
+        // is total and deterministic.
+        for c in 0..n {
+            let group = &mut order[firsts[c] as usize..firsts[c + 1] as usize];
+            if group.len() > 1 {
+                group.sort_by_key(|&i| (legs[i as usize].started_at, i));
+            }
         }
         let calls = (0..n)
             .into_par_iter()

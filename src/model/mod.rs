@@ -92,6 +92,9 @@ pub struct Dataset {
     pub strings: std::sync::Arc<StrPool>,
     /// CDR session ids; a leg's `call` indexes it.
     pub sessions: StrPool,
+    /// In a window's slice (`Dataset::slice`), each call's index in the dataset it was cut
+    /// from, whose timelines it reads; empty in a whole dataset.
+    pub parent_calls: Vec<u32>,
     /// `cdr`, in file order.
     pub legs: Vec<Leg>,
     /// Each leg's `call_id`, by leg index; empty unless the read kept them
@@ -200,12 +203,17 @@ impl Dataset {
     /// left out: a report reads them through its timeline.
     pub fn slice(&self, from: Ts, to: Ts, legs: &[u32]) -> Dataset {
         let mut sessions = StrPool::dense();
+        let mut parent_calls = Vec::new();
         let mut call_ids = pool::TextColumn::default();
         let legs: Vec<Leg> = legs
             .iter()
             .map(|&i| {
                 let mut l = self.legs[i as usize].clone();
+                let parent = self.parent_call(l.call);
                 l.call = sessions.intern(self.sessions.get(pool::Sym(l.call))).0;
+                if l.call as usize == parent_calls.len() {
+                    parent_calls.push(parent);
+                }
                 if !self.call_ids.is_empty() {
                     call_ids.push(self.call_id(i as usize));
                 }
@@ -216,6 +224,7 @@ impl Dataset {
             files: self.files.clone(),
             strings: self.strings.clone(),
             sessions,
+            parent_calls,
             call_ids,
             agents: self.agents.clone(),
             queues: self.queues.clone(),
@@ -229,6 +238,15 @@ impl Dataset {
             session_rows: self.session_rows.clone(),
             ..Dataset::default()
         }
+    }
+
+    /// The index of call `call` in the whole dataset (its timelines' numbering): itself, or
+    /// in a slice the call it was cut from.
+    pub fn parent_call(&self, call: u32) -> u32 {
+        self.parent_calls
+            .get(call as usize)
+            .copied()
+            .unwrap_or(call)
     }
 
     /// The number of calls (distinct session ids).

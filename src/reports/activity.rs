@@ -29,6 +29,7 @@ pub(crate) const DETAILS_ACTIVITY: ReportSpec = ReportSpec {
     params: &["agents", "html_max_rows"],
     ignored: &["channel_type", "queue"],
     agent_time: true,
+    state_calls: true,
     csv_guard: true,
     compute: |ctx, req| details_activity(ctx, &req.params),
     notes: |_| {

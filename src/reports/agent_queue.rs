@@ -25,6 +25,7 @@ pub(crate) const AGENT_QUEUE_REPORT: ReportSpec = ReportSpec {
     params: QUEUE_PARAMS,
     ignored: spec::PBX_ONLY,
     agent_time: true,
+    state_calls: false,
     csv_guard: true,
     compute: |ctx, req| agent_queue_report(ctx, &req.params),
     notes: |p| {

@@ -278,6 +278,7 @@ pub(crate) const SUMMARY_ACTIVITY: ReportSpec = ReportSpec {
     params: &["agents", "queue"],
     ignored: spec::PBX_ONLY,
     agent_time: true,
+    state_calls: false,
     csv_guard: true,
     compute: |ctx, req| summary_activity(ctx, &req.params),
     notes: |_| {
@@ -313,6 +314,7 @@ pub(crate) const NOT_READY_CODE: ReportSpec = ReportSpec {
     params: &["agents", "reason_code"],
     ignored: &["channel_type", "queue"],
     agent_time: true,
+    state_calls: false,
     csv_guard: true,
     compute: |ctx, req| not_ready_code(ctx, &req.params),
     notes: |_| {

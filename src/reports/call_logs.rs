@@ -34,6 +34,7 @@ pub(crate) const CALL_LOGS: ReportSpec = ReportSpec {
     params: &["status", "direction", "caller", "callee", "html_max_rows"],
     ignored: spec::PBX_ONLY,
     agent_time: false,
+    state_calls: false,
     csv_guard: true,
     compute: |ctx, req| call_logs(ctx, &req.params),
     notes: |_| {

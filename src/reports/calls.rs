@@ -311,6 +311,7 @@ pub(crate) const USER_STATISTICS: ReportSpec = ReportSpec {
     params: &["extensions", "status", "direction"],
     ignored: spec::PBX_ONLY,
     agent_time: false,
+    state_calls: false,
     csv_guard: true,
     compute: |ctx, req| user_statistics(ctx, &req.params),
     notes: |_| {
@@ -346,6 +347,7 @@ pub(crate) const DAILY_STATISTICS: ReportSpec = ReportSpec {
     params: &["status", "direction", "granularity"],
     ignored: spec::PBX_ONLY,
     agent_time: false,
+    state_calls: false,
     csv_guard: true,
     compute: |ctx, req| daily_statistics(ctx, &req.params),
     notes: |_| {

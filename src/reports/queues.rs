@@ -295,6 +295,7 @@ pub(crate) const QUEUE_SUMMARY: ReportSpec = ReportSpec {
     params: QUEUE_PARAMS,
     ignored: spec::PBX_ONLY,
     agent_time: true,
+    state_calls: false,
     csv_guard: true,
     compute: |ctx, req| queue_summary(ctx, &req.params),
     notes: |p| {
@@ -331,6 +332,7 @@ pub(crate) const CALLBACK_SUMMARY: ReportSpec = ReportSpec {
     params: QUEUE_PARAMS,
     ignored: spec::PBX_ONLY,
     agent_time: true,
+    state_calls: false,
     csv_guard: true,
     compute: |ctx, req| callback_summary(ctx, &req.params),
     notes: |p| {

@@ -103,6 +103,7 @@ pub(crate) const PERFORMANCE: ReportSpec = ReportSpec {
     params: &["ring_groups"],
     ignored: spec::PBX_ONLY,
     agent_time: false,
+    state_calls: false,
     csv_guard: true,
     compute: |ctx, req| performance(ctx, &req.params),
     notes: |_| {

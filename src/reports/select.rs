@@ -144,15 +144,8 @@ pub fn is_short(e: &Entry, short: i64) -> bool {
 /// The wrap-up an answered entry carries (0 unless it is its agent's last answer in the call).
 pub fn wrap(ctx: &Ctx<'_>, e: &Entry) -> i64 {
     match e.answer {
-        // Wrap-up rows name the call by its session id's text: the call's index is the
-        // window's own (SPEC §3), the timeline the run's.
-        Some(a) if e.takes_wrap => {
-            let session = ctx.ds.sessions.get(Sym(e.call));
-            ctx.ds
-                .strings
-                .lookup(session)
-                .map_or(0, |s| ctx.timeline.wrap(s, a.agent))
-        }
+        // The call's index is the window's own (SPEC §3), the timeline the run's.
+        Some(a) if e.takes_wrap => ctx.timeline.wrap(ctx.ds.parent_call(e.call), a.agent),
         _ => 0,
     }
 }

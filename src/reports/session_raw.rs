@@ -33,6 +33,7 @@ pub(crate) const SESSION_RAW: ReportSpec = ReportSpec {
     params: &["agents", "agent_group_ids", "agent_teams", "html_max_rows"],
     ignored: spec::PBX_ONLY,
     agent_time: true,
+    state_calls: false,
     csv_guard: false,
     compute: |ctx, req| report(ctx, &req.params, req.criteria.as_ref()),
     notes: |_| {

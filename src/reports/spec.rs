@@ -29,6 +29,10 @@ pub struct ReportSpec {
     /// Whether it reads agent time (state intervals, wrap-up) and so a timeline as of its fire
     /// time; the others are computed without one.
     pub agent_time: bool,
+    /// Whether it prints the call (`session_id`) of every state interval; the others read it
+    /// of wrap-up rows only (the wrap-up a call carries), and a run interns it for the other
+    /// rows only when a due report prints it.
+    pub state_calls: bool,
     /// Whether the CSV formula guard applies (SPEC §4; parameter `csv_formula_guard`): every
     /// type but AGENT_SESSION_REPORT_RAW, which stays byte for byte RingCentral's.
     pub csv_guard: bool,
