@@ -362,8 +362,8 @@ fn read_csv(
             continue;
         }
         // The record's bytes checked as UTF-8 in one pass, not cell by cell; the buffers move
-        // between the two record types and back, never copied.
-        match StringRecord::from_byte_record(std::mem::take(&mut rec)) {
+        // between the two record types and back, never copied nor allocated anew.
+        match StringRecord::from_byte_record(rec) {
             Ok(text) => {
                 let row = RowView {
                     names,

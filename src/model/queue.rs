@@ -94,19 +94,35 @@ pub const EXIT_REASONS: [&str; 4] = [
 impl Entries {
     /// Derives the entries of every call.
     pub fn build(legs: &[Leg], calls: &Calls, pool: &StrPool, service: Service) -> Entries {
+        /// Calls derived by one task, into vectors of their own (no allocation per call).
+        const CHUNK: u32 = 4096;
         let exits: Vec<Sym> = EXIT_REASONS.iter().filter_map(|r| pool.lookup(r)).collect();
-        let per_call: Vec<(Vec<Entry>, Vec<u32>)> = (0..calls.calls.len() as u32)
+        let n = calls.calls.len() as u32;
+        let chunks: Vec<Entries> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
-            .map(|c| entries_of_call(legs, c, calls.legs_of(c), service, &exits))
+            .map(|k| {
+                let mut out = Entries::default();
+                let mut scratch = Scratch::default();
+                for c in k * CHUNK..((k + 1) * CHUNK).min(n) {
+                    let group = calls.legs_of(c);
+                    entries_of_call(legs, c, group, service, &exits, &mut scratch, &mut out);
+                }
+                out
+            })
             .collect();
+        // In call order, whatever the tasks: the offsets move with the offers.
         let mut out = Entries::default();
-        for (mut entries, offers) in per_call {
+        out.entries
+            .reserve_exact(chunks.iter().map(|c| c.entries.len()).sum());
+        out.offers
+            .reserve_exact(chunks.iter().map(|c| c.offers.len()).sum());
+        for chunk in chunks {
             let base = out.offers.len() as u32;
-            for e in &mut entries {
+            out.entries.extend(chunk.entries.into_iter().map(|mut e| {
                 e.first_offer += base;
-            }
-            out.entries.extend(entries);
-            out.offers.extend(offers);
+                e
+            }));
+            out.offers.extend(chunk.offers);
         }
         out
     }
@@ -117,29 +133,39 @@ impl Entries {
     }
 }
 
+/// Space reused from call to call by `entries_of_call`.
+#[derive(Default)]
+struct Scratch {
+    /// The call's entry legs.
+    heads: Vec<u32>,
+    /// Its offer legs with the entry that owns them (index into `heads`), in leg order.
+    owned: Vec<(usize, u32)>,
+}
+
+/// Appends call `call`'s entries (its legs `group`) and their offers to `out`.
 fn entries_of_call(
     legs: &[Leg],
     call: u32,
     group: &[u32],
     service: Service,
     exits: &[Sym],
-) -> (Vec<Entry>, Vec<u32>) {
+    scratch: &mut Scratch,
+    out: &mut Entries,
+) {
     let kind = match service {
         Service::Queue => Endpoint::QUEUE,
         Service::RingGroup => Endpoint::RING_GROUP,
     };
-    let heads: Vec<u32> = group
-        .iter()
-        .copied()
-        .filter(|&i| {
-            let l = &legs[i as usize];
-            l.service_type == kind && l.callee == l.service_number
-        })
-        .collect();
+    let Scratch { heads, owned } = scratch;
+    heads.clear();
+    heads.extend(group.iter().copied().filter(|&i| {
+        let l = &legs[i as usize];
+        l.service_type == kind && l.callee == l.service_number
+    }));
     if heads.is_empty() {
-        return (Vec::new(), Vec::new());
+        return;
     }
-    let mut offers_by_head: Vec<Vec<u32>> = vec![Vec::new(); heads.len()];
+    owned.clear();
     for &i in group {
         let l = &legs[i as usize];
         if l.service_type != kind
@@ -154,14 +180,17 @@ fn entries_of_call(
             head.service_number == l.service_number && head.started_at <= l.started_at
         });
         if let Some(k) = owner {
-            offers_by_head[k].push(i);
+            owned.push((k, i));
         }
     }
-    let mut entries = Vec::with_capacity(heads.len());
-    let mut offers = Vec::new();
+    let first_entry = out.entries.len();
     for (k, &h) in heads.iter().enumerate() {
         let head = &legs[h as usize];
-        let answered = offers_by_head[k]
+        let first_offer = out.offers.len() as u32;
+        out.offers
+            .extend(owned.iter().filter(|o| o.0 == k).map(|o| o.1));
+        let offers = &out.offers[first_offer as usize..];
+        let answered = offers
             .iter()
             .copied()
             .filter_map(|i| legs[i as usize].answered_at().map(|a| (a, i)))
@@ -188,7 +217,7 @@ fn entries_of_call(
             Some(a) => a.answered_at - head.started_at,
             None => head.ended_at() - head.started_at,
         };
-        entries.push(Entry {
+        out.entries.push(Entry {
             call,
             leg: h,
             service: head.service_number,
@@ -196,13 +225,13 @@ fn entries_of_call(
             outcome,
             wait,
             answer,
-            first_offer: offers.len() as u32,
-            offer_count: offers_by_head[k].len() as u32,
+            first_offer,
+            offer_count: offers.len() as u32,
             takes_wrap: false,
         });
-        offers.extend_from_slice(&offers_by_head[k]);
     }
     // The wrap-up of an agent goes to the last entry of the call the agent answered.
+    let entries = &mut out.entries[first_entry..];
     for k in 0..entries.len() {
         let Some(a) = entries[k].answer else { continue };
         let later = entries.iter().any(|e| {
@@ -212,7 +241,6 @@ fn entries_of_call(
         });
         entries[k].takes_wrap = !later;
     }
-    (entries, offers)
 }
 
 /// A callback request: a queue entry with outcome `CALLBACK`.
