@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::input::{self, LoadOptions};
 use crate::model::agents::Timeline;
 use crate::model::{Dataset, Facts};
-use crate::reports::spec::Figure;
+use crate::reports::spec::{AgentTime, Figure};
 use crate::reports::{compute, Ctx, Period, Request};
 use crate::time::Ts;
 
@@ -44,6 +44,8 @@ pub struct Prepared {
     pub timelines: BTreeMap<Ts, Timeline>,
     /// The raw agent rows are kept, so timelines can be built as they are needed (`ensure`).
     lazy: bool,
+    /// Whether timelines hold every state interval or only wrap-up (`LoadOptions::agent_time`).
+    states: bool,
     /// For reports that read no agent time.
     none: Timeline,
     /// The legs' indices by `started_at` (then file order): a window's legs are a range.
@@ -63,12 +65,13 @@ impl Prepared {
     /// the raw agent rows they read are freed before the call facts are built, so the two
     /// never take memory at the same time.
     pub fn load(dir: &Path, opts: LoadOptions, nows: impl IntoIterator<Item = Ts>) -> Result<Self> {
+        let states = opts.agent_time == AgentTime::States;
         let mut ds = input::load(dir, opts)?;
         let mut timelines = BTreeMap::new();
         for now in nows {
             timelines
                 .entry(now)
-                .or_insert_with(|| Timeline::build(&ds, now));
+                .or_insert_with(|| Timeline::build(&ds, now, states));
         }
         ds.release_agent_rows();
         let facts = Facts::build(&mut ds);
@@ -78,6 +81,7 @@ impl Prepared {
             facts,
             timelines,
             lazy: false,
+            states,
             none: Timeline::default(),
         })
     }
@@ -86,6 +90,7 @@ impl Prepared {
     /// a few at a time (`ensure`, `forget`): a catch-up of thousands of fires never holds
     /// thousands of timelines.
     pub fn load_lazy(dir: &Path, opts: LoadOptions) -> Result<Self> {
+        let states = opts.agent_time == AgentTime::States;
         let mut ds = input::load(dir, opts)?;
         let facts = Facts::build(&mut ds);
         Ok(Prepared {
@@ -94,6 +99,7 @@ impl Prepared {
             facts,
             timelines: BTreeMap::new(),
             lazy: true,
+            states,
             none: Timeline::default(),
         })
     }
@@ -133,7 +139,8 @@ impl Prepared {
         if self.lazy {
             for now in nows {
                 if !self.timelines.contains_key(&now) {
-                    self.timelines.insert(now, Timeline::build(&self.ds, now));
+                    let timeline = Timeline::build(&self.ds, now, self.states);
+                    self.timelines.insert(now, timeline);
                 }
             }
         }

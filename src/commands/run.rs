@@ -67,7 +67,7 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
     }
     let agent_fires: BTreeSet<Ts> = owed
         .iter()
-        .filter(|p| jobs[p.job].kind.spec().agent_time)
+        .filter(|p| jobs[p.job].kind.spec().reads_agent_time())
         .map(|p| p.fire)
         .collect();
     let progress = Progress::reading(c.progress, &c.data);
@@ -110,7 +110,7 @@ pub fn run(c: &RunConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<()
         prepared.ensure(
             batch
                 .iter()
-                .filter(|p| jobs[p.job].kind.spec().agent_time)
+                .filter(|p| jobs[p.job].kind.spec().reads_agent_time())
                 .map(|p| p.fire),
         );
         // Each report reads its own window's rows, whatever else the run reads (SPEC §3).
@@ -283,7 +283,7 @@ fn stage(
         to: p.to,
         tz: job.tz,
     };
-    let ctx = prepared.ctx(slice, period, p.fire, job.kind.spec().agent_time);
+    let ctx = prepared.ctx(slice, period, p.fire, job.kind.spec().reads_agent_time());
     let req = Request {
         kind: job.kind,
         params: job.params.clone(),
@@ -294,7 +294,7 @@ fn stage(
     let figures = (job.kind.spec().headline)(&table);
     let previous = match previous_of(job, p) {
         Some(((from, to), w)) => {
-            let agent_time = job.kind.spec().agent_time;
+            let agent_time = job.kind.spec().reads_agent_time();
             prepared.previous_figures(&req, (from, to, job.tz), w, p.fire, agent_time)?
         }
         None => None,

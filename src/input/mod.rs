@@ -25,6 +25,7 @@ use crate::model::rows::{
     Agent, AgentSession, NotReadyCode, Offhook, Origin, QueueInfo, RingGroupInfo, StateRow,
 };
 use crate::model::{Dataset, TableName};
+use crate::reports::spec::{AgentTime, ReportSpec};
 use parts::{Part, Stitch, PART_BYTES};
 use rows::{read_rows, FieldError};
 use source::{table_files, SourceFile};
@@ -55,6 +56,9 @@ pub struct LoadOptions {
     /// Whether to read the call (`session_id`) of every agent state row, not only of wrap-up
     /// rows: only when a due report prints it (`ReportSpec::state_calls`).
     pub state_calls: bool,
+    /// The most agent time a due report reads: with `WrapUp`, timelines hold the wrap-up of
+    /// each call only, not every state interval (`Timeline::build`).
+    pub agent_time: AgentTime,
 }
 
 impl Default for LoadOptions {
@@ -68,6 +72,7 @@ impl Default for LoadOptions {
             agent_tables: true,
             cdr_skip: 0,
             state_calls: true,
+            agent_time: AgentTime::States,
         }
     }
 }
@@ -83,20 +88,23 @@ impl LoadOptions {
             agent_tables: true,
             cdr_skip: 0,
             state_calls: true,
+            agent_time: AgentTime::States,
         }
     }
 
     /// These options reading only the tables and columns that reports of the types `specs`
     /// read (SPEC §5.4, §7).
-    pub fn reading_for(
-        self,
-        specs: impl IntoIterator<Item = &'static crate::reports::spec::ReportSpec>,
-    ) -> LoadOptions {
+    pub fn reading_for(self, specs: impl IntoIterator<Item = &'static ReportSpec>) -> LoadOptions {
         let all: Vec<_> = specs.into_iter().collect();
         LoadOptions {
             agent_tables: all.iter().any(|s| s.reads_agent_tables()),
             cdr_skip: cdr::skip_mask(all.iter().flat_map(|s| s.cdr_columns.iter().copied())),
             state_calls: all.iter().any(|s| s.state_calls),
+            agent_time: all
+                .iter()
+                .map(|s| s.agent_time)
+                .max()
+                .unwrap_or(AgentTime::None),
             ..self
         }
     }

@@ -75,8 +75,9 @@ pub struct Timeline {
 
 impl Timeline {
     /// Resolves the agent tables as of `now` (the end of open sessions). Empty when the
-    /// dataset has no agent tables.
-    pub fn build(ds: &Dataset, now: Ts) -> Timeline {
+    /// dataset has no agent tables. Without `pieces`, only the sessions and the wrap-up of
+    /// each call (what queue reports read): no pieces, no off-hook segments.
+    pub fn build(ds: &Dataset, now: Ts, pieces: bool) -> Timeline {
         let mut t = Timeline::default();
         let Some(sessions) = &ds.agent_sessions else {
             return t;
@@ -85,9 +86,11 @@ impl Timeline {
         let offhook = ds.offhook.as_deref().unwrap_or(&[]);
         // Sized up front: a doubling vector of a month's pieces would hold twice their bytes.
         // Gaps are rare (about one a session), so states plus sessions is nearly always enough.
-        t.pieces.reserve_exact(states.len() + sessions.len());
+        if pieces {
+            t.pieces.reserve_exact(states.len() + sessions.len());
+            t.offhook.reserve_exact(offhook.len());
+        }
         t.sessions.reserve_exact(sessions.len());
-        t.offhook.reserve_exact(offhook.len());
         let mut next = 0usize;
         for (index, s) in sessions.iter().enumerate() {
             let start = s.login_at;
@@ -109,16 +112,18 @@ impl Timeline {
                 if b <= a {
                     continue;
                 }
-                if a > cursor {
-                    t.pieces.push(gap(cursor, a));
+                if pieces {
+                    if a > cursor {
+                        t.pieces.push(gap(cursor, a));
+                    }
+                    t.pieces.push(Interval {
+                        start: a,
+                        end: b,
+                        state: Some(r.state),
+                        reason: r.reason_code,
+                        call_session: r.call_session,
+                    });
                 }
-                t.pieces.push(Interval {
-                    start: a,
-                    end: b,
-                    state: Some(r.state),
-                    reason: r.reason_code,
-                    call_session: r.call_session,
-                });
                 if r.state == State::WrapUp && !r.call_session.is_empty() {
                     // Resolved to the call here, once per row, so that a report's lookup
                     // compares integers, not texts.
@@ -128,7 +133,7 @@ impl Timeline {
                 }
                 cursor = cursor.max(b);
             }
-            if end > cursor {
+            if pieces && end > cursor {
                 t.pieces.push(gap(cursor, end));
             }
             let len = t.pieces.len() as u32 - first;
@@ -141,7 +146,7 @@ impl Timeline {
                 len,
             });
         }
-        for o in offhook {
+        for o in offhook.iter().filter(|_| pieces) {
             let span = &t.sessions[o.session as usize];
             let (a, b) = (
                 o.start_at.max(span.start),
@@ -297,7 +302,7 @@ L2,1002,WRAP_UP,,call7,1700,1750
             ("agent_sessions", SESSIONS),
             ("agent_states", states),
         ]);
-        let t = Timeline::build(&ds, 1800);
+        let t = Timeline::build(&ds, 1800, true);
         let l1 = &t.sessions[0];
         let got: Vec<(Ts, Ts, Option<&str>)> = t
             .pieces_of(l1)
@@ -330,6 +335,12 @@ L2,1002,WRAP_UP,,call7,1700,1750
         let call7 = ds.sessions.lookup("call7").unwrap();
         let a1002 = ds.strings.lookup("1002").unwrap();
         assert_eq!(t.wrap(call7.0, a1002), 50);
+        // Built for queue reports only: the same wrap-up (its implied end still the next
+        // row's start), without the pieces.
+        let wraps_only = Timeline::build(&ds, 1800, false);
+        assert_eq!(wraps_only.wrap(call7.0, a1002), 50);
+        assert_eq!(wraps_only.wraps, t.wraps);
+        assert!(wraps_only.pieces.is_empty() && wraps_only.offhook.is_empty());
         // The pieces belong to the session's agent, whatever agent_id a state row names.
         assert_eq!(t.sessions[0].agent, ds.strings.lookup("1001").unwrap());
     }
@@ -346,7 +357,7 @@ L2,1002,1700,,1
             ("agent_sessions", SESSIONS),
             ("offhook", offhook),
         ]);
-        let t = Timeline::build(&ds, 1900);
+        let t = Timeline::build(&ds, 1900, true);
         assert_eq!(Timeline::login_in(&t.sessions[1], 0, 10_000), 400);
         let spans: Vec<(Ts, Ts, bool)> = t
             .offhook
@@ -355,7 +366,7 @@ L2,1002,1700,,1
             .collect();
         assert_eq!(spans, vec![(1500, 1550, false), (1700, 1900, true)]);
         // "now" before the login: an empty session.
-        let early = Timeline::build(&ds, 100);
+        let early = Timeline::build(&ds, 100, true);
         assert_eq!(Timeline::login_in(&early.sessions[1], 0, 10_000), 0);
     }
 
@@ -373,7 +384,7 @@ L1,ENGAGED,,1400,
             ("agent_sessions", SESSIONS),
             ("agent_states", states),
         ]);
-        let t = Timeline::build(&ds, 1800);
+        let t = Timeline::build(&ds, 1800, true);
         let mut a = StateTime::default();
         a.add_session(&t, &t.sessions[0], 1100, 1500);
         assert_eq!(

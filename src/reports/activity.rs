@@ -14,7 +14,7 @@ use crate::reports::agents::sessions;
 use crate::reports::chart::{Run, Timeline as Drawn, TimelineRow};
 use crate::reports::notes;
 use crate::reports::params::Params;
-use crate::reports::spec::{self, Figure, ReportSpec};
+use crate::reports::spec::{self, AgentTime, Figure, ReportSpec};
 use crate::reports::table::{ident_cmp, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 use crate::time::{local_days, Ts};
@@ -28,7 +28,7 @@ pub(crate) const DETAILS_ACTIVITY: ReportSpec = ReportSpec {
     cdr_columns: &[],
     params: &["agents", "html_max_rows"],
     ignored: &["channel_type", "queue"],
-    agent_time: true,
+    agent_time: AgentTime::States,
     state_calls: true,
     csv_guard: true,
     compute: |ctx, req| details_activity(ctx, &req.params),

@@ -11,7 +11,7 @@ use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::queues::{queue_accs, QUEUE_PARAMS};
 use crate::reports::select::{entries_in_period, offered_agents, row_index};
-use crate::reports::spec::{self, Figure, ReportSpec};
+use crate::reports::spec::{self, AgentTime, Figure, ReportSpec};
 use crate::reports::table::{ident_cmp, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 
@@ -24,7 +24,7 @@ pub(crate) const AGENT_QUEUE_REPORT: ReportSpec = ReportSpec {
     cdr_columns: &[],
     params: QUEUE_PARAMS,
     ignored: spec::PBX_ONLY,
-    agent_time: true,
+    agent_time: AgentTime::WrapUp,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| agent_queue_report(ctx, &req.params),

@@ -13,7 +13,7 @@ use crate::reports::measure::HandleTimes;
 use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::select::{entries_in_period, offered_agents, wrap};
-use crate::reports::spec::{self, ReportSpec};
+use crate::reports::spec::{self, AgentTime, ReportSpec};
 use crate::reports::table::{avg, ident_cmp, max_cell, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 use crate::time::overlap;
@@ -277,7 +277,7 @@ pub(crate) const SUMMARY_ACTIVITY: ReportSpec = ReportSpec {
     cdr_columns: &[],
     params: &["agents", "queue"],
     ignored: spec::PBX_ONLY,
-    agent_time: true,
+    agent_time: AgentTime::States,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| summary_activity(ctx, &req.params),
@@ -313,7 +313,7 @@ pub(crate) const NOT_READY_CODE: ReportSpec = ReportSpec {
     cdr_columns: &[],
     params: &["agents", "reason_code"],
     ignored: &["channel_type", "queue"],
-    agent_time: true,
+    agent_time: AgentTime::States,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| not_ready_code(ctx, &req.params),

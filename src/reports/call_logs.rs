@@ -11,7 +11,7 @@ use crate::reports::calls::call_ok;
 use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::select::calls_in_period;
-use crate::reports::spec::{self, Figure, ReportSpec};
+use crate::reports::spec::{self, AgentTime, Figure, ReportSpec};
 use crate::reports::table::{ident_cmp, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 use crate::time::Ts;
@@ -33,7 +33,7 @@ pub(crate) const CALL_LOGS: ReportSpec = ReportSpec {
     ],
     params: &["status", "direction", "caller", "callee", "html_max_rows"],
     ignored: spec::PBX_ONLY,
-    agent_time: false,
+    agent_time: AgentTime::None,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| call_logs(ctx, &req.params),

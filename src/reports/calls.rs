@@ -13,7 +13,7 @@ use crate::reports::measure::Percent;
 use crate::reports::notes;
 use crate::reports::params::{Granularity, Params};
 use crate::reports::select::{calls_in_period, tenant_ok};
-use crate::reports::spec::{self, Figure, ReportSpec};
+use crate::reports::spec::{self, AgentTime, Figure, ReportSpec};
 use crate::reports::table::{avg, ident_cmp, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 use crate::time::{local_date, zoned};
@@ -310,7 +310,7 @@ pub(crate) const USER_STATISTICS: ReportSpec = ReportSpec {
     cdr_columns: &["cost"],
     params: &["extensions", "status", "direction"],
     ignored: spec::PBX_ONLY,
-    agent_time: false,
+    agent_time: AgentTime::None,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| user_statistics(ctx, &req.params),
@@ -346,7 +346,7 @@ pub(crate) const DAILY_STATISTICS: ReportSpec = ReportSpec {
     cdr_columns: &[],
     params: &["status", "direction", "granularity"],
     ignored: spec::PBX_ONLY,
-    agent_time: false,
+    agent_time: AgentTime::None,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| daily_statistics(ctx, &req.params),

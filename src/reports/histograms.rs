@@ -6,7 +6,7 @@ use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::queues::{queue_accs, QueueAcc};
 use crate::reports::select::ServiceRow;
-use crate::reports::spec::{self, ReportSpec};
+use crate::reports::spec::{self, AgentTime, ReportSpec};
 use crate::reports::table::{pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 
@@ -87,7 +87,7 @@ pub(crate) const SPEED_OF_ACCEPT: ReportSpec = ReportSpec {
     cdr_columns: &[],
     params: HISTOGRAM_PARAMS,
     ignored: spec::PBX_ONLY,
-    agent_time: false,
+    agent_time: AgentTime::None,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| speed_of_accept(ctx, &req.params),
@@ -110,7 +110,7 @@ pub(crate) const ABANDON_DELAY: ReportSpec = ReportSpec {
     cdr_columns: &[],
     params: HISTOGRAM_PARAMS,
     ignored: spec::PBX_ONLY,
-    agent_time: false,
+    agent_time: AgentTime::None,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| abandon_delay(ctx, &req.params),

@@ -225,7 +225,7 @@ pub(crate) mod testing {
         pub fn new(tables: &[(&str, &str)], now: Ts) -> Fixture {
             let mut ds = load_csv(tables);
             let facts = Facts::build(&mut ds);
-            let timeline = Timeline::build(&ds, now);
+            let timeline = Timeline::build(&ds, now, true);
             Fixture {
                 ds,
                 facts,

@@ -10,7 +10,7 @@ use crate::reports::measure::{Average, HandleTimes, Percent};
 use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::select::{is_short, queue_rows, row_index, tenant_ok, wrap, ServiceRow};
-use crate::reports::spec::{self, ReportSpec};
+use crate::reports::spec::{self, AgentTime, ReportSpec};
 use crate::reports::table::{max_cell, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 
@@ -294,7 +294,7 @@ pub(crate) const QUEUE_SUMMARY: ReportSpec = ReportSpec {
     cdr_columns: &[],
     params: QUEUE_PARAMS,
     ignored: spec::PBX_ONLY,
-    agent_time: true,
+    agent_time: AgentTime::WrapUp,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| queue_summary(ctx, &req.params),
@@ -331,7 +331,7 @@ pub(crate) const CALLBACK_SUMMARY: ReportSpec = ReportSpec {
     cdr_columns: &[],
     params: QUEUE_PARAMS,
     ignored: spec::PBX_ONLY,
-    agent_time: true,
+    agent_time: AgentTime::WrapUp,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| callback_summary(ctx, &req.params),

@@ -8,7 +8,7 @@ use crate::reports::measure::Percent;
 use crate::reports::notes;
 use crate::reports::params::Params;
 use crate::reports::select::{entries_in_period, group_rows, offered_agents, row_index};
-use crate::reports::spec::{self, Figure, ReportSpec};
+use crate::reports::spec::{self, AgentTime, Figure, ReportSpec};
 use crate::reports::table::{avg, ident_cmp, pct, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 
@@ -102,7 +102,7 @@ pub(crate) const PERFORMANCE: ReportSpec = ReportSpec {
     cdr_columns: &[],
     params: &["ring_groups"],
     ignored: spec::PBX_ONLY,
-    agent_time: false,
+    agent_time: AgentTime::None,
     state_calls: false,
     csv_guard: true,
     compute: |ctx, req| performance(ctx, &req.params),

@@ -13,7 +13,7 @@ use crate::model::pool::Sym;
 use crate::model::rows::{Category, State};
 use crate::model::TableName;
 use crate::reports::params::Params;
-use crate::reports::spec::{self, Figure, ReportSpec};
+use crate::reports::spec::{self, AgentTime, Figure, ReportSpec};
 use crate::reports::table::{div_half_up, hundredths, ident_cmp, Cell, Row, Table};
 use crate::reports::{Ctx, ReportKind};
 use crate::time::{resolve_local, zoned, Ts};
@@ -32,7 +32,7 @@ pub(crate) const SESSION_RAW: ReportSpec = ReportSpec {
     ],
     params: &["agents", "agent_group_ids", "agent_teams", "html_max_rows"],
     ignored: spec::PBX_ONLY,
-    agent_time: true,
+    agent_time: AgentTime::States,
     state_calls: false,
     csv_guard: false,
     compute: |ctx, req| report(ctx, &req.params, req.criteria.as_ref()),

@@ -26,9 +26,9 @@ pub struct ReportSpec {
     pub params: &'static [&'static str],
     /// Parameters of the PBX's job export that it accepts and ignores with a warning.
     pub ignored: &'static [&'static str],
-    /// Whether it reads agent time (state intervals, wrap-up) and so a timeline as of its fire
-    /// time; the others are computed without one.
-    pub agent_time: bool,
+    /// What agent time it reads, and so whether it needs a timeline as of its fire time (the
+    /// others are computed without one) and what that timeline must hold.
+    pub agent_time: AgentTime,
     /// Whether it prints the call (`session_id`) of every state interval; the others read it
     /// of wrap-up rows only (the wrap-up a call carries), and a run interns it for the other
     /// rows only when a due report prints it.
@@ -56,10 +56,26 @@ pub struct Figure {
     pub value: Cell<'static>,
 }
 
+/// The agent time a report reads, from least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AgentTime {
+    /// None: computed from the CDR alone.
+    None,
+    /// The wrap-up each answered call carries (queue reports' handling time).
+    WrapUp,
+    /// The state intervals of every login session, off-hook segments and wrap-up.
+    States,
+}
+
 impl ReportSpec {
     /// Whether the report reads the agent tables (agent time, or a table it requires).
     pub fn reads_agent_tables(&self) -> bool {
-        self.agent_time || self.tables.iter().any(|t| t.is_agent_table())
+        self.reads_agent_time() || self.tables.iter().any(|t| t.is_agent_table())
+    }
+
+    /// Whether the report reads agent time, and so a timeline as of its fire time.
+    pub fn reads_agent_time(&self) -> bool {
+        self.agent_time != AgentTime::None
     }
 }
 

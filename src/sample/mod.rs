@@ -179,7 +179,7 @@ mod tests {
                 .any(|l| l.started_at < fall_back && fall_back < l.ended_at()),
             "a leg across the DST change"
         );
-        let t = Timeline::build(&ds, end);
+        let t = Timeline::build(&ds, end, true);
         assert!(
             t.sessions
                 .iter()

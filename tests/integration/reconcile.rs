@@ -60,7 +60,7 @@ fn reports_agree_with_each_other() {
     let mut ds = load(std::path::Path::new(SAMPLE), LoadOptions::default()).unwrap();
     let facts = Facts::build(&mut ds);
     let now = parse_rfc3339(NOW).unwrap();
-    let timeline = Timeline::build(&ds, now);
+    let timeline = Timeline::build(&ds, now, true);
     let period = Period {
         from: parse_rfc3339("2025-11-01T00:00:00-04:00").unwrap(),
         to: parse_rfc3339("2025-11-05T00:00:00-05:00").unwrap(),
