@@ -16,6 +16,15 @@ pub const MAX_TS: Ts = 253_402_300_799;
 /// `0` means absent and gives `None`. Returns the problem as text on failure, including an
 /// instant outside the years 0001–9999.
 pub fn parse_ts_cell(text: &str) -> Result<Option<Ts>, String> {
+    // Unix seconds as nearly every export writes them: up to 18 ASCII digits (no overflow),
+    // read in one pass. Anything else takes the general path below, to the same result.
+    let digits = text.as_bytes().trim_ascii();
+    if (1..=18).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
+        let v = (digits.iter()).fold(0i64, |v, &b| v * 10 + i64::from(b - b'0'));
+        if v <= MAX_TS {
+            return Ok((v != 0).then_some(v));
+        }
+    }
     let t = text.trim();
     let invalid = || format!("invalid timestamp \"{text}\"");
     // Unix seconds in one pass (most exports): digits only, at most MAX_TS.
@@ -272,6 +281,16 @@ mod tests {
             "naive local time"
         );
         assert!(parse_ts_cell("1.5").is_err());
+        // Padded (ASCII or Unicode blanks), leading zeros past the short path's 18 digits.
+        assert_eq!(parse_ts_cell(" 1725845655\t"), Ok(Some(1725845655)));
+        assert_eq!(parse_ts_cell("\u{a0}1725845655"), Ok(Some(1725845655)));
+        assert_eq!(
+            parse_ts_cell("0000000000001725845655"),
+            Ok(Some(1725845655))
+        );
+        assert_eq!(parse_ts_cell("000"), Ok(None));
+        assert!(parse_ts_cell("   ").is_err(), "blank but not empty");
+        assert!(parse_ts_cell("-5").is_err());
     }
 
     #[test]

@@ -95,7 +95,11 @@ impl Record for Leg {
         }
         let caller = row.required(CALLER)?;
         let callee = row.required(CALLEE)?;
-        let started_at = row.required_ts(STARTED_AT)?;
+        // Read once already, to place the row in the window (`Record::time`).
+        let started_at = match cx.at {
+            Some(t) => t,
+            None => row.required_ts(STARTED_AT)?,
+        };
         let ended_at = row.required_ts(ENDED_AT)?;
         let rang_at = row.ts(RANG_AT)?;
         let answered_at = row.ts(ANSWERED_AT)?;
