@@ -61,19 +61,21 @@ pub struct Slice {
 }
 
 impl Prepared {
-    /// Reads `dir` and derives the facts and a timeline per "now". The timelines come first:
-    /// the raw agent rows they read are freed before the call facts are built, so the two
-    /// never take memory at the same time.
+    /// Reads `dir` and derives the facts and a timeline per "now". The timelines come first,
+    /// built from the agent tables before the CDR is read; the raw agent rows are freed then,
+    /// so they never take memory at the same time as the legs.
     pub fn load(dir: &Path, opts: LoadOptions, nows: impl IntoIterator<Item = Ts>) -> Result<Self> {
         let states = opts.agent_time == AgentTime::States;
-        let mut ds = input::load(dir, opts)?;
-        let mut timelines = BTreeMap::new();
-        for now in nows {
+        let (mut ds, timelines) = input::load_staged(dir, opts, |ds| {
+            let timelines: BTreeMap<Ts, Timeline> = (nows.into_iter())
+                .map(|now| (now, Timeline::of_agents(ds, now, states)))
+                .collect();
+            ds.release_agent_rows();
             timelines
-                .entry(now)
-                .or_insert_with(|| Timeline::build(&ds, now, states));
-        }
-        ds.release_agent_rows();
+        })?;
+        let timelines = (timelines.into_iter())
+            .map(|(now, t)| (now, t.with_calls(&ds)))
+            .collect();
         let facts = Facts::build(&mut ds);
         Ok(Prepared {
             by_start: by_start(&ds),

@@ -436,15 +436,32 @@ fn learned(
         .collect()
 }
 
-/// Reads the dataset in `dir`. The `cdr` table is required. Every table's files are parsed at
-/// once (across tables and files), then merged in table and file order, so the result never
-/// depends on which thread finished first.
+/// Reads the dataset in `dir`. The `cdr` table is required. Every table's files are parsed in
+/// parallel, then merged in file order, so the result never depends on which thread finished
+/// first.
 pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset> {
-    load_in_parts(dir, &opts, PART_BYTES)
+    load_staged(dir, opts, |_| ()).map(|(ds, ())| ds)
 }
 
-/// `load`, cutting a plain CSV CDR file into parts of about `part_bytes` bytes.
-fn load_in_parts(dir: &Path, opts: &LoadOptions, part_bytes: u64) -> Result<Dataset> {
+/// `load`, calling `agents_read` once the agent and dimension tables are read and checked and
+/// before the CDR is: what it derives from the agent rows (timelines), and frees of them, never
+/// shares memory with the legs.
+pub fn load_staged<T>(
+    dir: &Path,
+    opts: LoadOptions,
+    agents_read: impl FnOnce(&mut Dataset) -> T,
+) -> Result<(Dataset, T)> {
+    load_in_parts(dir, &opts, PART_BYTES, agents_read)
+}
+
+/// `load_staged`, cutting a large plain CSV file of the CDR or the agent states into parts of
+/// about `part_bytes` bytes.
+fn load_in_parts<T>(
+    dir: &Path,
+    opts: &LoadOptions,
+    part_bytes: u64,
+    agents_read: impl FnOnce(&mut Dataset) -> T,
+) -> Result<(Dataset, T)> {
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
@@ -471,14 +488,13 @@ fn load_in_parts(dir: &Path, opts: &LoadOptions, part_bytes: u64) -> Result<Data
                     .into(),
         });
     }
-    let (mut legs, mut agent_rows, mut queue_rows, mut group_rows) = (Ok(None), None, None, None);
+    // First the agent and dimension tables: the agent states, the largest, cut into parts and
+    // merged as they are read, the others beside them.
+    let (mut agent_rows, mut queue_rows, mut group_rows) = (None, None, None);
     let (mut code_rows, mut session_rows, mut state_rows, mut offhook_rows) =
-        (None, None, None, None);
+        (None, None, Ok(None), None);
     rayon::scope(|s| {
-        // The CDR, the largest table, is cut into parts (see `parts`) and merged as it is read;
-        // the others wait for it, so the pools still take the tables in their order.
-        s.spawn(|_| legs = load_windowed::<Leg>(&mut ds, &cdr, opts, part_bytes));
-        s.spawn(|_| state_rows = parse::<StateRow>(&states, opts));
+        s.spawn(|_| state_rows = load_windowed::<StateRow>(&mut ds, &states, opts, part_bytes));
         s.spawn(|_| {
             agent_rows = parse::<Agent>(&agents, opts);
             queue_rows = parse::<QueueInfo>(&queues, opts);
@@ -488,22 +504,24 @@ fn load_in_parts(dir: &Path, opts: &LoadOptions, part_bytes: u64) -> Result<Data
             offhook_rows = parse::<Offhook>(&offhook, opts);
         });
     });
-    ds.legs = legs?.unwrap_or_default();
+    ds.agents = merge(&mut ds, &agents, agent_rows)?;
+    ds.queues = merge(&mut ds, &queues, queue_rows)?;
+    ds.ring_groups = merge(&mut ds, &groups, group_rows)?;
+    ds.not_ready_codes = merge(&mut ds, &codes, code_rows)?;
+    ds.agent_sessions = merge(&mut ds, &sessions, session_rows)?;
+    ds.agent_states = state_rows?;
+    ds.offhook = merge(&mut ds, &offhook, offhook_rows)?;
+    check_agent_tables(&mut ds, opts)?;
+    let derived = agents_read(&mut ds);
+    // Then the CDR, cut into parts (see `parts`) and merged as it is read.
+    ds.legs = load_windowed::<Leg>(&mut ds, &cdr, opts, part_bytes)?.unwrap_or_default();
     if let Some(found) = &cdr {
         let spans = std::mem::take(&mut ds.spans_read);
         ds.learned.extend(learned(found, spans));
     }
     let stamps = std::mem::take(&mut ds.leg_stamps);
     duplicates::drop_repeated_legs(&mut ds, stamps, opts.skip_bad_rows)?;
-    ds.agents = merge(&mut ds, &agents, agent_rows)?;
-    ds.queues = merge(&mut ds, &queues, queue_rows)?;
-    ds.ring_groups = merge(&mut ds, &groups, group_rows)?;
-    ds.not_ready_codes = merge(&mut ds, &codes, code_rows)?;
-    ds.agent_sessions = merge(&mut ds, &sessions, session_rows)?;
-    ds.agent_states = merge(&mut ds, &states, state_rows)?;
-    ds.offhook = merge(&mut ds, &offhook, offhook_rows)?;
-    check_agent_tables(&mut ds, opts)?;
-    Ok(ds)
+    Ok((ds, derived))
 }
 
 /// Are two rows equal in every field but where they were read?
@@ -721,6 +739,11 @@ fn check_agent_tables(ds: &mut Dataset, opts: &LoadOptions) -> Result<()> {
 pub(crate) mod tests {
     use super::*;
 
+    /// `load` with large plain CSV files cut into parts of `part_bytes`.
+    fn load_plain(dir: &Path, opts: &LoadOptions, part_bytes: u64) -> Result<Dataset> {
+        load_in_parts(dir, opts, part_bytes, |_| ()).map(|(ds, ())| ds)
+    }
+
     /// Loads a dataset made of CSV texts, one per table, through the real reader.
     pub fn load_csv(tables: &[(&str, &str)]) -> Dataset {
         try_load_csv(tables, LoadOptions::default()).expect("test dataset loads")
@@ -788,7 +811,7 @@ pub(crate) mod tests {
 
     fn a_cdr_in_parts_is_the_cdr_whole(text: &str) {
         let dir = cdr_dir(text);
-        let load_cut = |part_bytes| load_in_parts(dir.path(), &LoadOptions::default(), part_bytes);
+        let load_cut = |part_bytes| load_plain(dir.path(), &LoadOptions::default(), part_bytes);
         let whole = load_cut(u64::MAX).unwrap();
         assert_eq!(whole.legs.len(), 300);
         // Small parts put cuts inside the quoted line breaks: the part before reads on.
@@ -808,6 +831,46 @@ pub(crate) mod tests {
         }
     }
 
+    /// The agent states are cut into parts as the CDR is: the same rows, sorted and checked.
+    #[test]
+    fn agent_states_read_in_parts_are_the_states_read_whole() {
+        let mut states = String::from(
+            "login_session_id,agent_id,state,reason_code,session_id,start_at,end_at\n",
+        );
+        for i in 0..200 {
+            let (state, code) = [
+                ("READY", ""),
+                ("NOT_READY", "\"lunch,\nbreak\""),
+                ("WRAP_UP", ""),
+            ][i % 3];
+            let session = if state == "WRAP_UP" { "s1" } else { "" };
+            states.push_str(&format!(
+                "L{},100{},{state},{code},{session},{},\n",
+                i % 4,
+                i % 4,
+                1000 + i * 10
+            ));
+        }
+        for text in [states.clone(), crlf(&states)] {
+            let dir = cdr_dir("session_id,caller,callee,started_at,ended_at\ns1,1,2,1000,1010\n");
+            let sessions = "login_session_id,agent_id,login_at,logout_at\nL0,1000,900,\nL1,1001,900,\nL2,1002,900,\nL3,1003,900,\n";
+            std::fs::write(dir.path().join("agent_sessions.csv"), sessions).unwrap();
+            std::fs::write(dir.path().join("agent_states.csv"), &text).unwrap();
+            let load_cut = |part_bytes| load_plain(dir.path(), &LoadOptions::default(), part_bytes);
+            let whole = load_cut(u64::MAX).unwrap();
+            assert_eq!(whole.agent_states.as_ref().map(Vec::len), Some(200));
+            for part_bytes in [50, 333, 1024] {
+                let ds = load_cut(part_bytes).unwrap();
+                assert_eq!(
+                    ds.agent_states, whole.agent_states,
+                    "parts of {part_bytes} bytes"
+                );
+                assert_eq!(texts(&ds.strings), texts(&whole.strings));
+                assert_eq!(ds.quality, whole.quality);
+            }
+        }
+    }
+
     #[test]
     fn a_bad_row_in_a_later_part_is_reported_at_its_line() {
         // Leg 250 is on line 2 + 250 + the 36 line breaks inside the quoted names before it,
@@ -824,18 +887,18 @@ pub(crate) mod tests {
             skip_bad_rows: true,
             ..strict.clone()
         };
-        let whole = load_in_parts(dir.path(), &strict, u64::MAX).unwrap_err();
+        let whole = load_plain(dir.path(), &strict, u64::MAX).unwrap_err();
         assert!(
             whole
                 .to_string()
                 .ends_with("cdr.csv:288: field \"started_at\": invalid timestamp \"x\""),
             "{whole}"
         );
-        let skipped = load_in_parts(dir.path(), &skip, u64::MAX).unwrap();
+        let skipped = load_plain(dir.path(), &skip, u64::MAX).unwrap();
         for part_bytes in [40, 97, 1000] {
-            let e = load_in_parts(dir.path(), &strict, part_bytes).unwrap_err();
+            let e = load_plain(dir.path(), &strict, part_bytes).unwrap_err();
             assert_eq!(e.to_string(), whole.to_string());
-            let ds = load_in_parts(dir.path(), &skip, part_bytes).unwrap();
+            let ds = load_plain(dir.path(), &skip, part_bytes).unwrap();
             assert_eq!(ds.legs.len(), 299);
             assert_eq!(ds.quality, skipped.quality);
         }

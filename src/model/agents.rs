@@ -69,6 +69,8 @@ pub struct Timeline {
     /// (clipped to the login session only). Wrap-up naming a `session_id` that is not in the
     /// CDR is left out: no report asks for it.
     pub wraps: HashMap<(u32, Sym), i64>,
+    /// Before `with_calls`: wrap-up seconds per (the call's `session_id` text, agent).
+    wrap_texts: HashMap<(Sym, Sym), i64>,
     /// Off-hook segments, by session then start.
     pub offhook: Vec<OffhookSpan>,
 }
@@ -78,6 +80,25 @@ impl Timeline {
     /// dataset has no agent tables. Without `pieces`, only the sessions and the wrap-up of
     /// each call (what queue reports read): no pieces, no off-hook segments.
     pub fn build(ds: &Dataset, now: Ts, pieces: bool) -> Timeline {
+        Timeline::of_agents(ds, now, pieces).with_calls(ds)
+    }
+
+    /// Ties each wrap-up to its call in `ds`'s CDR (see `of_agents`).
+    pub fn with_calls(mut self, ds: &Dataset) -> Timeline {
+        let texts = std::mem::take(&mut self.wrap_texts);
+        self.wraps.reserve(texts.len());
+        for ((session, agent), secs) in texts {
+            // Resolved once here, so that a report's lookup compares integers, not texts.
+            if let Some(call) = ds.sessions.lookup(ds.strings.get(session)) {
+                *self.wraps.entry((call.0, agent)).or_default() += secs;
+            }
+        }
+        self
+    }
+
+    /// `build` from the agent tables alone, before the CDR is read: the wrap-up is tied to
+    /// the calls by `with_calls`, once it is.
+    pub fn of_agents(ds: &Dataset, now: Ts, pieces: bool) -> Timeline {
         let mut t = Timeline::default();
         let Some(sessions) = &ds.agent_sessions else {
             return t;
@@ -125,11 +146,7 @@ impl Timeline {
                     });
                 }
                 if r.state == State::WrapUp && !r.call_session.is_empty() {
-                    // Resolved to the call here, once per row, so that a report's lookup
-                    // compares integers, not texts.
-                    if let Some(call) = ds.sessions.lookup(ds.strings.get(r.call_session)) {
-                        *t.wraps.entry((call.0, s.agent)).or_default() += b - a;
-                    }
+                    *t.wrap_texts.entry((r.call_session, s.agent)).or_default() += b - a;
                 }
                 cursor = cursor.max(b);
             }
