@@ -132,6 +132,43 @@ pub fn push_rfc3339(ts: Ts, tz: Tz, out: &mut String) {
     let off = offset_secs(ts, tz);
     let local = ts + i64::from(off);
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    // `YYYY-MM-DDTHH:MM:SS+HH:MM`, written into a buffer and appended at once; the date part
+    // is the last one's on this thread more often than not (rows come in runs of a day).
+    let mut buf = *b"0000-00-00T00:00:00+00:00";
+    match LAST_DATE.get() {
+        Some((d, date)) if d == days => buf[..10].copy_from_slice(&date),
+        _ => {
+            let Some(date) = civil_date(days) else {
+                out.push_str(&zoned(ts, tz).format("%Y-%m-%dT%H:%M:%S%:z").to_string());
+                return;
+            };
+            LAST_DATE.set(Some((days, date)));
+            buf[..10].copy_from_slice(&date);
+        }
+    }
+    put2(&mut buf, 11, secs / 3600);
+    put2(&mut buf, 14, secs % 3600 / 60);
+    put2(&mut buf, 17, secs % 60);
+    // Historic local mean times have seconds in their offsets: rounded to the minute, as chrono.
+    let minutes = (i64::from(off.unsigned_abs()) + 30) / 60;
+    put2(&mut buf, 20, minutes / 60);
+    put2(&mut buf, 23, minutes % 60);
+    if off < 0 {
+        buf[19] = b'-';
+    }
+    // Only ASCII digits and separators were written.
+    out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
+}
+
+thread_local! {
+    /// The local day (days since 1970-01-01) last written by `push_rfc3339` on this thread,
+    /// as `YYYY-MM-DD`.
+    static LAST_DATE: std::cell::Cell<Option<(i64, [u8; 10])>> = const { std::cell::Cell::new(None) };
+}
+
+/// `YYYY-MM-DD` of a day counted from 1970-01-01 (after Howard Hinnant's days-to-civil);
+/// `None` outside the years 0000–9999.
+fn civil_date(days: i64) -> Option<[u8; 10]> {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -142,31 +179,20 @@ pub fn push_rfc3339(ts: Ts, tz: Tz, out: &mut String) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     if !(0..=9999).contains(&year) {
-        out.push_str(&zoned(ts, tz).format("%Y-%m-%dT%H:%M:%S%:z").to_string());
-        return;
+        return None;
     }
-    // `YYYY-MM-DDTHH:MM:SS+HH:MM`, written into a buffer and appended at once.
-    let mut buf = *b"0000-00-00T00:00:00+00:00";
-    let mut two = |at: usize, v: i64| {
-        buf[at] = b'0' + (v / 10) as u8;
-        buf[at + 1] = b'0' + (v % 10) as u8;
-    };
-    two(0, year / 100);
-    two(2, year % 100);
-    two(5, month);
-    two(8, day);
-    two(11, secs / 3600);
-    two(14, secs % 3600 / 60);
-    two(17, secs % 60);
-    // Historic local mean times have seconds in their offsets: rounded to the minute, as chrono.
-    let minutes = (i64::from(off.unsigned_abs()) + 30) / 60;
-    two(20, minutes / 60);
-    two(23, minutes % 60);
-    if off < 0 {
-        buf[19] = b'-';
-    }
-    // Only ASCII digits and separators were written.
-    out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
+    let mut date = *b"0000-00-00";
+    put2(&mut date, 0, year / 100);
+    put2(&mut date, 2, year % 100);
+    put2(&mut date, 5, month);
+    put2(&mut date, 8, day);
+    Some(date)
+}
+
+/// Writes `v` (0–99) as two digits at `at`.
+fn put2(buf: &mut [u8], at: usize, v: i64) {
+    buf[at] = b'0' + (v / 10) as u8;
+    buf[at + 1] = b'0' + (v % 10) as u8;
 }
 
 /// The local calendar date of an instant.
