@@ -25,12 +25,12 @@ pub struct Stamp {
 /// Scratch space for stamping rows, kept between rows.
 #[derive(Debug, Default)]
 pub struct StampBuf {
-    /// The row's trimmed cells, back to back.
+    /// The row's trimmed cells, joined by commas.
     text: Vec<u8>,
 }
 
-/// The cells' lengths folded into one number, in order (so that `a,bc` and `ab,c`, the same
-/// bytes back to back, differ): a multiply-xor step per cell instead of a buffer to hash.
+/// The cells' lengths folded into one number, in order (so that cells holding commas cannot
+/// pass for others): a multiply-xor step per cell instead of a buffer to hash.
 #[derive(Clone, Copy)]
 struct Lengths(u64);
 
@@ -48,10 +48,10 @@ impl Stamp {
     /// Stamps a row of a table with `columns` columns, whose key columns are `key` (session,
     /// call id). Cells compare as text, trimmed; an absent column reads as empty — so one leg
     /// exported once with Unix seconds and once with RFC 3339 times is a conflict, not a copy.
-    /// A row is hashed as its trimmed cells back to back and their lengths: a record whose
-    /// cells are the table's columns in order and need no trimming (nearly every one) is
-    /// hashed where it lies, one hash call for its bytes; any other is laid out in `buf`
-    /// first, to the same hash.
+    /// A row is hashed as its trimmed cells joined by commas and their lengths: a record
+    /// written with the table's columns in order and no quotes or cells to trim (nearly every
+    /// one) is hashed where it lies, one hash call for its bytes; any other is laid out in
+    /// `buf` first, to the same hash.
     pub fn new(
         row: &RowView<'_>,
         columns: usize,
@@ -67,7 +67,7 @@ impl Stamp {
         let in_place = row.in_order().and_then(|(bytes, cells)| {
             let mut lens = Lengths::new();
             for c in cells {
-                if !trimmed(c.as_bytes()) {
+                if !trimmed(c) {
                     return None;
                 }
                 lens = lens.add(c.len());
@@ -80,6 +80,9 @@ impl Stamp {
                 buf.text.clear();
                 let mut lens = Lengths::new();
                 for col in 0..columns {
+                    if col > 0 {
+                        buf.text.push(b',');
+                    }
                     let c = cell(col);
                     buf.text.extend_from_slice(c);
                     lens = lens.add(c.len());

@@ -3,12 +3,12 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use csv::{ByteRecord, StringRecord};
 use serde_json::{Map, Value};
 
 use crate::decimal::Decimal;
 use crate::error::{Error, Loc, Result};
 use crate::input::parts::Part;
+use crate::input::records::{Record, Records};
 use crate::input::source::{FileFormat, SourceFile};
 use crate::model::pool::{StrPool, Sym};
 use crate::time::{parse_ts_cell, Ts};
@@ -83,18 +83,15 @@ impl RowIssue {
 }
 
 enum Cells<'a> {
-    /// A CSV record whose bytes are not all UTF-8: each cell is checked as it is read, so the
+    /// A CSV record. `text`: the record's bytes, when they are UTF-8 as a whole (nearly every
+    /// record: checked in one pass); otherwise each cell is checked as it is read, so the
     /// error names the field.
     Csv {
-        rec: &'a ByteRecord,
-        idx: &'a [Option<usize>],
-    },
-    /// A CSV record checked as UTF-8 at once (nearly every record).
-    Text {
-        rec: &'a StringRecord,
+        rec: &'a Record<'a>,
         idx: &'a [Option<usize>],
         /// The file's columns are the table's, in its order.
         ordered: bool,
+        text: Option<&'a str>,
     },
     Json(&'a [Option<String>]),
 }
@@ -110,35 +107,40 @@ impl<'a> RowView<'a> {
     /// for hashing a whole row (`duplicates`).
     pub fn raw(&self, col: usize) -> &'a [u8] {
         match &self.cells {
-            Cells::Csv { rec, idx } => idx[col].and_then(|i| rec.get(i)).unwrap_or(b""),
-            Cells::Text { rec, idx, .. } => {
-                idx[col].and_then(|i| rec.get(i)).map_or(b"", str::as_bytes)
-            }
+            Cells::Csv { rec, idx, .. } => idx[col].map_or(b"", |i| rec.cell(i)),
             Cells::Json(cells) => cells[col].as_deref().map_or(b"", str::as_bytes),
         }
     }
 
-    /// The whole record as stored, when its cells are the table's columns in order (nearly
-    /// every CSV export): the cells' bytes back to back, and the cells. For hashing a row
-    /// without laying its cells out again (`duplicates`).
-    pub fn in_order(&self) -> Option<(&'a [u8], csv::StringRecordIter<'a>)> {
+    /// The whole record as written, when its cells are the table's columns in order, each
+    /// followed by a comma but the last (nearly every CSV export): its bytes, and the cells.
+    /// For hashing a row without laying its cells out again (`duplicates`).
+    pub fn in_order(&self) -> Option<(&'a [u8], impl Iterator<Item = &'a [u8]> + '_)> {
         match &self.cells {
-            Cells::Text {
+            Cells::Csv {
                 rec, ordered: true, ..
-            } => Some((rec.as_slice().as_bytes(), rec.iter())),
+            } if rec.sep == 1 => Some((rec.bytes, rec.cells())),
             _ => None,
         }
     }
 
     /// The cell's text; `None` when the column is absent or the cell empty.
     pub fn text(&self, col: usize) -> Result<Option<&'a str>, FieldError> {
+        let invalid = || FieldError::new(self.names[col], "invalid UTF-8", "is not valid UTF-8");
         let bytes: &'a [u8] = match &self.cells {
-            Cells::Csv { rec, idx } => match idx[col].and_then(|i| rec.get(i)) {
-                Some(b) => b,
-                None => return Ok(None),
-            },
-            Cells::Text { rec, idx, .. } => {
-                return Ok(idx[col].and_then(|i| rec.get(i)).filter(|t| !t.is_empty()));
+            Cells::Csv { rec, idx, text, .. } => {
+                let Some(i) = idx[col] else {
+                    return Ok(None);
+                };
+                let (a, b) = rec.span(i);
+                if a == b {
+                    return Ok(None);
+                }
+                if let Some(text) = text {
+                    // A cut inside a character would make the cell itself invalid.
+                    return text.get(a..b).map(Some).ok_or_else(invalid);
+                }
+                &rec.bytes[a..b]
             }
             Cells::Json(cells) => match &cells[col] {
                 Some(s) => s.as_bytes(),
@@ -148,9 +150,7 @@ impl<'a> RowView<'a> {
         if bytes.is_empty() {
             return Ok(None);
         }
-        std::str::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| FieldError::new(self.names[col], "invalid UTF-8", "is not valid UTF-8"))
+        std::str::from_utf8(bytes).map(Some).map_err(|_| invalid())
     }
 
     /// The cell's text, which must be present.
@@ -250,11 +250,7 @@ pub fn read_rows(
 
 type OnRow<'f> = dyn FnMut(Result<RowView<'_>, RowIssue>, Loc) -> Result<()> + 'f;
 
-fn read_error(file: &SourceFile, loc: Option<Loc>, e: csv::Error) -> Error {
-    let source = match e.into_kind() {
-        csv::ErrorKind::Io(io) => io,
-        other => std::io::Error::other(format!("{other:?}")),
-    };
+fn read_error(file: &SourceFile, loc: Option<Loc>, source: std::io::Error) -> Error {
     Error::Read {
         path: file.path.clone(),
         loc,
@@ -265,15 +261,13 @@ fn read_error(file: &SourceFile, loc: Option<Loc>, e: csv::Error) -> Error {
 /// The table's columns' positions in the file's header, and the header's width.
 fn header_index(
     file: &SourceFile,
-    rdr: &mut csv::Reader<Box<dyn Read + Send>>,
+    header: Option<&Record<'_>>,
     names: &'static [&'static str],
     required: &[usize],
 ) -> Result<(Vec<Option<usize>>, usize)> {
-    let header = rdr
-        .byte_headers()
-        .map_err(|e| read_error(file, Some(Loc::Line(1)), e))?;
     let mut idx: Vec<Option<usize>> = vec![None; names.len()];
-    for (i, cell) in header.iter().enumerate() {
+    let cells: Vec<&[u8]> = header.map_or_else(Vec::new, |h| h.cells().collect());
+    for (i, cell) in cells.iter().enumerate() {
         let cell = String::from_utf8_lossy(cell);
         let cell = cell.trim().trim_start_matches('\u{feff}');
         if let Some(col) = names.iter().position(|n| n.eq_ignore_ascii_case(cell)) {
@@ -294,7 +288,7 @@ fn header_index(
             message: format!("missing required column \"{}\"", names[col]),
         });
     }
-    Ok((idx, header.len()))
+    Ok((idx, cells.len()))
 }
 
 fn read_csv(
@@ -304,55 +298,27 @@ fn read_csv(
     required: &[usize],
     on_row: &mut OnRow<'_>,
 ) -> Result<Option<u64>> {
-    let builder = || {
-        let mut b = csv::ReaderBuilder::new();
-        b.flexible(true);
-        b
-    };
-    let mut rdr = builder().from_reader(file.open()?);
-    let (idx, width) = header_index(file, &mut rdr, names, required)?;
-    // csv-core ends a CRLF line at its `\r` and eats the `\n` as the next record begins, so
-    // it places every record after a reader's first one byte and one line early (a record
-    // would never start at a part's cut, and errors would name the line above). Where the
-    // header ends tells: past a `\n` it is on line 2, before one still on line 1.
-    let crlf = u64::from(rdr.position().line() == 1);
+    let mut records = Records::new(file.open()?, 0, 1);
+    let header = records
+        .next_record()
+        .map_err(|e| read_error(file, Some(Loc::Line(1)), e))?;
+    let (idx, width) = header_index(file, header.as_ref(), names, required)?;
     let ordered = width == names.len() && idx.iter().enumerate().all(|(i, c)| *c == Some(i));
-    // A later part reads the header above, then its own bytes: its positions count from its
-    // start (line 1, byte 0), shifted back to the file's below.
-    let (start, first_line) = match part {
-        Some(p) if p.start > 0 => {
-            rdr = builder()
-                .has_headers(false)
-                .from_reader(file.open_at(p.start)?);
-            (p.start, p.line)
-        }
-        _ => (0, 1),
-    };
-    let mut rec = ByteRecord::new();
-    // The line of the record before the next: the header's, or the one before the part.
-    let mut last_line = if start > 0 { first_line - 1 } else { 1 };
-    // A part's reader reads no header: its first record is placed right.
-    let mut early = if start > 0 { 0 } else { crlf };
+    // A later part reads the header above, then its own bytes from its start.
+    if let Some(p) = part.filter(|p| p.start > 0) {
+        records = Records::new(file.open_at(p.start)?, p.start, p.line);
+    }
     loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => return Ok(None),
-            Ok(true) => {}
-            Err(e) => return Err(read_error(file, Some(Loc::Line(last_line + 1)), e)),
+        let line = records.line();
+        let rec = match records.next_record() {
+            Ok(Some(rec)) => rec,
+            Ok(None) => return Ok(None),
+            Err(e) => return Err(read_error(file, Some(Loc::Line(line)), e)),
+        };
+        if let Some(stop) = part.and_then(|p| p.stop_at(rec.byte)) {
+            return Ok(Some(stop));
         }
-        let (line, byte) = rec.position().map_or((last_line + 1, None), |p| {
-            (
-                first_line - 1 + p.line() + early,
-                Some(start + p.byte() + early),
-            )
-        });
-        early = crlf;
-        if let (Some(p), Some(byte)) = (part, byte) {
-            if let Some(stop) = p.stop_at(byte) {
-                return Ok(Some(stop));
-            }
-        }
-        last_line = line;
-        let loc = Loc::Line(line);
+        let loc = Loc::Line(rec.line);
         if rec.len() != width {
             let issue = RowIssue::Shape {
                 reason: "wrong number of fields",
@@ -361,34 +327,17 @@ fn read_csv(
             on_row(Err(issue), loc)?;
             continue;
         }
-        // The record's bytes checked as UTF-8 in one pass, not cell by cell; the buffers move
-        // between the two record types and back, never copied nor allocated anew.
-        match StringRecord::from_byte_record(rec) {
-            Ok(text) => {
-                let row = RowView {
-                    names,
-                    cells: Cells::Text {
-                        rec: &text,
-                        idx: &idx,
-                        ordered,
-                    },
-                };
-                let done = on_row(Ok(row), loc);
-                rec = text.into_byte_record();
-                done?;
-            }
-            Err(e) => {
-                rec = e.into_byte_record();
-                let row = RowView {
-                    names,
-                    cells: Cells::Csv {
-                        rec: &rec,
-                        idx: &idx,
-                    },
-                };
-                on_row(Ok(row), loc)?;
-            }
-        }
+        // The record's bytes checked as UTF-8 in one pass, not cell by cell.
+        let row = RowView {
+            names,
+            cells: Cells::Csv {
+                rec: &rec,
+                idx: &idx,
+                ordered,
+                text: std::str::from_utf8(rec.bytes).ok(),
+            },
+        };
+        on_row(Ok(row), loc)?;
     }
 }
 
