@@ -19,9 +19,15 @@ pub fn parse_ts_cell(text: &str) -> Result<Option<Ts>, String> {
     // Unix seconds as nearly every export writes them: up to 18 ASCII digits (no overflow),
     // read in one pass. Anything else takes the general path below, to the same result.
     let digits = text.as_bytes().trim_ascii();
-    if (1..=18).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
-        let v = (digits.iter()).fold(0i64, |v, &b| v * 10 + i64::from(b - b'0'));
-        if v <= MAX_TS {
+    if (1..=18).contains(&digits.len()) {
+        let mut v = 0i64;
+        let mut digit = true;
+        for &b in digits {
+            let d = b.wrapping_sub(b'0');
+            digit &= d < 10;
+            v = v.wrapping_mul(10).wrapping_add(i64::from(d));
+        }
+        if digit && v <= MAX_TS {
             return Ok((v != 0).then_some(v));
         }
     }
@@ -317,6 +323,7 @@ mod tests {
         assert_eq!(parse_ts_cell("000"), Ok(None));
         assert!(parse_ts_cell("   ").is_err(), "blank but not empty");
         assert!(parse_ts_cell("-5").is_err());
+        assert!(parse_ts_cell(&"z".repeat(18)).is_err(), "no overflow on the short path");
     }
 
     #[test]

@@ -48,14 +48,12 @@ impl SourceFile {
         if start > 0 {
             f.seek(SeekFrom::Start(start)).map_err(failed)?;
         }
-        let buffered = BufReader::with_capacity(256 * 1024, f);
+        // Unbuffered: every reader reads in large blocks of its own (CSV records, JSON, the
+        // parts' line counts) or buffers the stream itself (NDJSON).
         Ok(if self.gzip {
-            Box::new(BufReader::with_capacity(
-                256 * 1024,
-                MultiGzDecoder::new(buffered),
-            ))
+            Box::new(MultiGzDecoder::new(BufReader::with_capacity(256 * 1024, f)))
         } else {
-            Box::new(buffered)
+            Box::new(f)
         })
     }
 }
