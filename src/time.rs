@@ -323,7 +323,10 @@ mod tests {
         assert_eq!(parse_ts_cell("000"), Ok(None));
         assert!(parse_ts_cell("   ").is_err(), "blank but not empty");
         assert!(parse_ts_cell("-5").is_err());
-        assert!(parse_ts_cell(&"z".repeat(18)).is_err(), "no overflow on the short path");
+        assert!(
+            parse_ts_cell(&"z".repeat(18)).is_err(),
+            "no overflow on the short path"
+        );
     }
 
     #[test]
