@@ -64,12 +64,9 @@ impl<'a> Cell<'a> {
 
     /// Appends the cell as printed in CSV to `out` (without allocating for most cells).
     pub fn render_into(&self, tz: Tz, out: &mut String) {
-        use std::fmt::Write;
         match self {
             Cell::Empty => {}
-            Cell::Int(v) | Cell::Secs(v) => {
-                let _ = write!(out, "{v}");
-            }
+            Cell::Int(v) | Cell::Secs(v) => out.push_str(itoa::Buffer::new().format(*v)),
             Cell::Time(t) => crate::time::push_rfc3339(*t, tz, out),
             Cell::Date(t) => {
                 let start = out.len();
