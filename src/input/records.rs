@@ -168,7 +168,7 @@ impl Records {
                 return self.quoted();
             }
             self.ends.clear();
-            self.ends.extend(memchr::memchr_iter(b',', content));
+            commas(content, &mut self.ends);
             self.ends.push(content.len());
             let (byte, line) = (self.offset + self.pos as u64, self.line);
             let start = self.pos;
@@ -228,6 +228,35 @@ impl Records {
     }
 }
 
+/// Appends the offset of every comma in `line` to `ends`, eight bytes at a time: a line's
+/// commas are dense (one every six bytes in an export), where a search per comma costs more
+/// than looking at every byte.
+fn commas(line: &[u8], ends: &mut Vec<usize>) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const COMMAS: u64 = 0x2c2c_2c2c_2c2c_2c2c;
+    let mut words = line.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(word);
+        // Zero where the byte is a comma; then the top bit of each zero byte, exactly (no
+        // carry crosses a byte: each sum stays under 0x100).
+        let x = u64::from_le_bytes(bytes) ^ COMMAS;
+        let mut found = !(((x & LOW7) + LOW7) | x | LOW7);
+        while found != 0 {
+            ends.push(base + found.trailing_zeros() as usize / 8);
+            found &= found - 1;
+        }
+        base += 8;
+    }
+    let rest = words.remainder();
+    ends.extend(
+        (0..rest.len())
+            .filter(|&i| rest[i] == b',')
+            .map(|i| base + i),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +310,23 @@ mod tests {
         let lines: Vec<(u64, u64)> = got.iter().map(|g| (g.0, g.1)).collect();
         // A lone `\r` ends a record but not a line.
         assert_eq!(lines, vec![(1, 0), (2, 5), (2, 9), (4, 15)]);
+    }
+
+    #[test]
+    fn commas_are_found_at_every_offset() {
+        for line in [
+            "",
+            ",",
+            "a,b",
+            ",,,,,,,,,",
+            "abcdefgh,ijklmnop,",
+            "é,ü,\u{2c00},x",
+        ] {
+            let mut ends = Vec::new();
+            commas(line.as_bytes(), &mut ends);
+            let expected: Vec<usize> = line.match_indices(',').map(|(i, _)| i).collect();
+            assert_eq!(ends, expected, "{line:?}");
+        }
     }
 
     #[test]
