@@ -308,6 +308,10 @@ fn read_csv(
     if let Some(p) = part.filter(|p| p.start > 0) {
         records = Records::new(file.open_at(p.start)?, p.start, p.line);
     }
+    // No record before the first cut past the part's start can end it.
+    let first_cut = part
+        .and_then(|p| p.cuts.iter().copied().find(|&c| c > p.start))
+        .unwrap_or(u64::MAX);
     loop {
         let line = records.line();
         let rec = match records.next_record() {
@@ -315,8 +319,10 @@ fn read_csv(
             Ok(None) => return Ok(None),
             Err(e) => return Err(read_error(file, Some(Loc::Line(line)), e)),
         };
-        if let Some(stop) = part.and_then(|p| p.stop_at(rec.byte)) {
-            return Ok(Some(stop));
+        if rec.byte >= first_cut {
+            if let Some(stop) = part.and_then(|p| p.stop_at(rec.byte)) {
+                return Ok(Some(stop));
+            }
         }
         let loc = Loc::Line(rec.line);
         if rec.len() != width {

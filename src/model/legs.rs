@@ -89,9 +89,13 @@ impl<K: Names> Coded<K> {
     /// an unknown value is interned and reported by the `bool`.
     pub fn parse(text: &str, pool: &mut StrPool) -> (Coded<K>, bool) {
         let known = |t: &str| {
-            K::NAMES
-                .iter()
-                .position(|name| t.eq_ignore_ascii_case(name))
+            // Exports write the names as they are: equal bytes first, then any case.
+            (K::NAMES.iter().position(|name| *name == t))
+                .or_else(|| {
+                    K::NAMES
+                        .iter()
+                        .position(|name| t.eq_ignore_ascii_case(name))
+                })
                 .map(|code| Coded::known(code as u32))
         };
         // Most cells are written as the names are: no normalised copy for them.
