@@ -95,6 +95,18 @@ impl Records {
         }
     }
 
+    /// Skips a UTF-8 byte-order mark at the start of the stream, as the csv crate does (a
+    /// quoted first header cell is then read as quoted).
+    pub fn skip_bom(&mut self) -> io::Result<()> {
+        while self.len - self.pos < 3 && !self.eof {
+            self.refill()?;
+        }
+        if self.buf[self.pos..self.len].starts_with(b"\xEF\xBB\xBF") {
+            self.pos += 3;
+        }
+        Ok(())
+    }
+
     /// The line the next record starts on (or where reading stopped).
     pub fn line(&self) -> u64 {
         self.line
@@ -310,6 +322,16 @@ mod tests {
         let lines: Vec<(u64, u64)> = got.iter().map(|g| (g.0, g.1)).collect();
         // A lone `\r` ends a record but not a line.
         assert_eq!(lines, vec![(1, 0), (2, 5), (2, 9), (4, 15)]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = "\u{feff}\"a\",b\n1,2\n";
+        let mut r = Records::new(Box::new(io::Cursor::new(text.as_bytes().to_vec())), 0, 1);
+        r.skip_bom().unwrap();
+        let header = r.next_record().unwrap().unwrap();
+        assert_eq!(header.cells().collect::<Vec<_>>(), [b"a", b"b"]);
+        assert_eq!((header.line, header.byte), (1, 3));
     }
 
     #[test]

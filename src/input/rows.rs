@@ -299,6 +299,9 @@ fn read_csv(
     on_row: &mut OnRow<'_>,
 ) -> Result<Option<u64>> {
     let mut records = Records::new(file.open()?, 0, 1);
+    records
+        .skip_bom()
+        .map_err(|e| read_error(file, Some(Loc::Line(1)), e))?;
     let header = records
         .next_record()
         .map_err(|e| read_error(file, Some(Loc::Line(1)), e))?;
