@@ -28,8 +28,14 @@
 # scripts/duckdb_reports.sql on the same cdr.csv with 2 threads (`pip install duckdb`; skipped
 # when it cannot be installed). Ratio pbx-report / DuckDB, CPU time.
 #
-#   bash scripts/bench.sh [--quick | --catch-up | --nightly | --duckdb]
-#     --quick: the 1M-leg datasets only (no e, f); --catch-up, --nightly, --duckdb: that case only
+# And (g) all 13 report types over the same month; with BASELINE_BIN=path, another build's
+# binary over the same jobs too, and the ratios (e.g. the build of when issue 14 was filed:
+#   git worktree add /tmp/old c66d60c && cargo build --release --manifest-path /tmp/old/Cargo.toml
+#   BASELINE_BIN=/tmp/old/target/release/pbx-report bash scripts/bench.sh --thirteen).
+#
+#   bash scripts/bench.sh [--quick | --catch-up | --nightly | --duckdb | --thirteen]
+#     --quick: the 1M-leg datasets only (no e, f, g); --catch-up, --nightly, --duckdb,
+#     --thirteen: that case only
 #
 # Environment: BENCH_DIR (default target/bench), RUNS (default 5).
 set -euo pipefail
@@ -38,12 +44,12 @@ dir=${BENCH_DIR:-target/bench}
 runs=${RUNS:-5}
 mode=${1:-}
 case "$mode" in
-  ""|--quick|--catch-up|--nightly|--duckdb) ;;
-  *) echo "usage: bash scripts/bench.sh [--quick | --catch-up | --nightly | --duckdb]" >&2; exit 2 ;;
+  ""|--quick|--catch-up|--nightly|--duckdb|--thirteen) ;;
+  *) echo "usage: bash scripts/bench.sh [--quick | --catch-up | --nightly | --duckdb | --thirteen]" >&2; exit 2 ;;
 esac
 sizes="30 120"
 [ "$mode" = "--quick" ] && sizes="30"
-case "$mode" in --catch-up|--nightly|--duckdb) sizes="" ;; esac
+case "$mode" in --catch-up|--nightly|--duckdb|--thirteen) sizes="" ;; esac
 mkdir -p "$dir"
 cargo build --release -q --bin pbx-report --example raw_pass
 bin=target/release/pbx-report
@@ -66,6 +72,31 @@ measure() {
     END { m=int((n+1)/2); printf "%s %s %s %s %s %s\n", label, wall[m], cpu[m], rss[m], usr[m], sys[m] }'
 }
 
+# A job file FILE scheduling each type TYPES... over [FROM, TO) in zone TZ.
+write_jobs() {
+  local file=$1 from=$2 to=$3 tz=$4; shift 4
+  : > "$file"
+  for t in "$@"; do
+    printf '[[job]]\nid = "%s"\ntype = "%s"\ncron_expr = "0 0 * * *"\ntime_zone = "%s"\n[job.params]\ntime_range = "CUSTOM"\nfrom = "%s"\nto = "%s"\n\n' \
+      "$t" "$t" "$tz" "$from" "$to" >> "$file"
+  done
+}
+
+THIRTEEN=(USERSTATISTICS DAILYSTATISTICS CALLLOGS AGENTDETAILSACTIVITY AGENTSUMMARYACTIVITY
+  AGENTNOTREADYCODE QUEUESUMMARY AGENTQUEUEREPORT SPEEDOFACCEPT ABANDONDELAY CALLBACKSUMMARY
+  RINGGROUPPERFORMANCE AGENT_SESSION_REPORT_RAW)
+
+# The flat month of (f) and (g): 1.2M legs in March 2025, Europe/London.
+month="$dir/month-flat"
+month_data() {
+  if [ ! -f "$month/.complete" ]; then
+    rm -rf "$month"
+    "$bin" sample --out "$month" --seed 3 --days 30 --calls-per-day 12000 --tz Europe/London \
+      --start 2025-03-01 --layout flat >/dev/null
+    touch "$month/.complete"
+  fi
+}
+
 [ -z "$sizes" ] || printf '%-10s %-6s %-8s %9s %9s %8s %8s %10s %12s %8s\n' dataset layout case wall_s cpu_s user_s sys_s rss_mib legs_per_s ratio
 for days in $sizes; do
   for layout in flat split; do
@@ -80,13 +111,7 @@ for days in $sizes; do
     from=2025-09-01T00:00:00Z
     to=$(date -u -d "2025-09-01 + $days days" +%Y-%m-%dT%H:%M:%SZ)
     jobs="$dir/jobs-$days.toml"
-    : > "$jobs"
-    for t in USERSTATISTICS DAILYSTATISTICS CALLLOGS AGENTDETAILSACTIVITY AGENTSUMMARYACTIVITY \
-             AGENTNOTREADYCODE QUEUESUMMARY AGENTQUEUEREPORT SPEEDOFACCEPT ABANDONDELAY \
-             CALLBACKSUMMARY RINGGROUPPERFORMANCE AGENT_SESSION_REPORT_RAW; do
-      printf '[[job]]\nid = "%s"\ntype = "%s"\ncron_expr = "0 0 * * *"\n[job.params]\ntime_range = "CUSTOM"\nfrom = "%s"\nto = "%s"\n\n' \
-        "$t" "$t" "$from" "$to" >> "$jobs"
-    done
+    write_jobs "$jobs" "$from" "$to" UTC "${THIRTEEN[@]}"
     a=$(measure raw "$raw" "$data")
     k=$(measure copy "$raw" "$data" --copy "$dir/out")
     b=$(measure run "$bin" run --jobs "$jobs" --data "$data" --out "$dir/out" --now "$to")
@@ -156,19 +181,10 @@ fi
 
 # (f) Five CDR reports against DuckDB's five queries on the same flat month.
 if [ -z "$mode" ] || [ "$mode" = "--duckdb" ]; then
-  month="$dir/month-flat"
-  if [ ! -f "$month/.complete" ]; then
-    rm -rf "$month"
-    "$bin" sample --out "$month" --seed 3 --days 30 --calls-per-day 12000 --tz Europe/London \
-      --start 2025-03-01 --layout flat >/dev/null
-    touch "$month/.complete"
-  fi
+  month_data
   five="$dir/five.toml"
-  : > "$five"
-  for t in QUEUESUMMARY SPEEDOFACCEPT DAILYSTATISTICS USERSTATISTICS AGENTQUEUEREPORT; do
-    printf '[[job]]\nid = "%s"\ntype = "%s"\ncron_expr = "0 0 * * *"\ntime_zone = "Europe/London"\n[job.params]\ntime_range = "CUSTOM"\nfrom = "2025-03-01T00:00:00Z"\nto = "2025-03-31T00:00:00+01:00"\n\n' \
-      "$t" "$t" >> "$five"
-  done
+  write_jobs "$five" 2025-03-01T00:00:00Z 2025-03-31T00:00:00+01:00 Europe/London \
+    QUEUESUMMARY SPEEDOFACCEPT DAILYSTATISTICS USERSTATISTICS AGENTQUEUEREPORT
   printf '\n%-10s %9s %9s %8s %8s %8s\n' five wall_s cpu_s user_s sys_s rss_mib
   p=$(measure pbx-report "$bin" run --jobs "$five" --data "$month" --out "$dir/out" --now 2025-04-01T00:00:00Z)
   echo "$p" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
@@ -179,5 +195,22 @@ if [ -z "$mode" ] || [ "$mode" = "--duckdb" ]; then
       'BEGIN { printf "ratio pbx-report/DuckDB CPU: %.2f (target <= 0.5)\n", p/d }'
   else
     echo "duckdb: not installed and pip could not install it; skipped"
+  fi
+fi
+
+# (g) All 13 reports over the same month; with BASELINE_BIN (another build's binary), that
+# build too, and the ratios (issue 14: both at least 25 % lower than when it was filed).
+if [ -z "$mode" ] || [ "$mode" = "--thirteen" ]; then
+  month_data
+  thirteen="$dir/thirteen.toml"
+  write_jobs "$thirteen" 2025-03-01T00:00:00Z 2025-03-31T00:00:00+01:00 Europe/London "${THIRTEEN[@]}"
+  printf '\n%-10s %9s %9s %8s %8s %8s\n' thirteen wall_s cpu_s user_s sys_s rss_mib
+  t=$(measure pbx-report "$bin" run --jobs "$thirteen" --data "$month" --out "$dir/out" --now 2025-04-01T00:00:00Z)
+  echo "$t" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
+  if [ -n "${BASELINE_BIN:-}" ]; then
+    o=$(measure baseline "$BASELINE_BIN" run --jobs "$thirteen" --data "$month" --out "$dir/out" --now 2025-04-01T00:00:00Z)
+    echo "$o" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
+    awk -v t="$t" -v o="$o" 'BEGIN { split(t, a); split(o, b);
+      printf "ratio pbx-report/baseline: CPU %.2f, peak RSS %.2f (target <= 0.75 each)\n", a[3]/b[3], a[4]/b[4] }'
   fi
 fi
