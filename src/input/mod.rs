@@ -832,6 +832,57 @@ pub(crate) mod tests {
         }
     }
 
+    /// A run reads what its due types read: the agent tables only for agent time or tables,
+    /// the optional CDR columns some type prints, every state row's call only for the details.
+    #[test]
+    fn a_run_reads_what_its_types_read() {
+        use crate::reports::ReportKind as K;
+        let read = |kinds: &[K]| LoadOptions::default().reading_for(kinds.iter().map(|k| k.spec()));
+        let daily = read(&[K::DailyStatistics]);
+        assert!(!daily.agent_tables && daily.agent_time == AgentTime::None);
+        assert_eq!(daily.cdr_skip, cdr::skip_mask([]), "no optional column");
+        let queues = read(&[K::DailyStatistics, K::QueueSummary]);
+        assert!(queues.agent_tables && !queues.state_calls);
+        assert_eq!(queues.agent_time, AgentTime::WrapUp);
+        let all = read(&[K::QueueSummary, K::CallLogs, K::AgentDetailsActivity]);
+        assert!(all.agent_tables && all.state_calls);
+        assert_eq!(all.agent_time, AgentTime::States);
+        assert_eq!(
+            all.cdr_skip & cdr::skip_mask(["cost"]),
+            all.cdr_skip,
+            "CALLLOGS reads cost"
+        );
+        assert!(all.cdr_skip != cdr::skip_mask([]));
+    }
+
+    /// Without a due report printing them, only wrap-up rows keep their call.
+    #[test]
+    fn state_rows_keep_their_call_for_wrap_up_only_unless_printed() {
+        let sessions = "login_session_id,agent_id,login_at,logout_at\nL1,1001,100,1000\n";
+        let states = "login_session_id,agent_id,state,reason_code,session_id,start_at,end_at\n\
+                      L1,1001,TALKING,,c1,100,200\nL1,1001,WRAP_UP,,c1,200,250\n";
+        let tables = [
+            (
+                "cdr",
+                "session_id,caller,callee,started_at,ended_at\nc1,1,2,100,200\n",
+            ),
+            ("agent_sessions", sessions),
+            ("agent_states", states),
+        ];
+        for printed in [false, true] {
+            let opts = LoadOptions {
+                state_calls: printed,
+                ..LoadOptions::default()
+            };
+            let ds = try_load_csv(&tables, opts).expect("valid");
+            let calls: Vec<&str> = (ds.agent_states.iter().flatten())
+                .map(|r| ds.strings.get(r.call_session))
+                .collect();
+            let talking = if printed { "c1" } else { "" };
+            assert_eq!(calls, [talking, "c1"], "printed: {printed}");
+        }
+    }
+
     /// The agent states are cut into parts as the CDR is: the same rows, sorted and checked.
     #[test]
     fn agent_states_read_in_parts_are_the_states_read_whole() {
