@@ -446,7 +446,7 @@ fn read_ndjson(
     names: &'static [&'static str],
     on_row: &mut OnRow<'_>,
 ) -> Result<()> {
-    let mut reader = BufReader::new(reader);
+    let mut reader = BufReader::with_capacity(256 * 1024, reader);
     let mut line = String::new();
     let mut cells = vec![None; names.len()];
     let mut n = 0u64;
