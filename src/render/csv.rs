@@ -44,14 +44,24 @@ pub fn write(table: Table<'_>, guard: bool, out: &mut dyn Write) -> io::Result<u
     let mut text = String::new();
     for row in table.into_rows() {
         for (cell, &guarded) in row.cells.iter().zip(&guarded) {
-            text.clear();
-            cell.render_into(tz, &mut text);
-            if guarded && formula_like(&text) {
-                text.insert(0, '\'');
+            let free = match cell {
+                Cell::Text(s) => Some(&**s),
+                Cell::Shared(s) => Some(&**s),
+                _ => None,
+            };
+            match free {
+                // Text as it is, without a copy, unless it must be guarded.
+                Some(s) if !(guarded && formula_like(s)) => lines.cell(s.as_bytes(), true),
+                _ => {
+                    text.clear();
+                    cell.render_into(tz, &mut text);
+                    if guarded && formula_like(&text) {
+                        text.insert(0, '\'');
+                    }
+                    // Numbers and times never hold a comma, quote or line break.
+                    lines.cell(text.as_bytes(), free.is_some());
+                }
             }
-            // Numbers and times never hold a comma, quote or line break.
-            let free = matches!(cell, Cell::Text(_) | Cell::Shared(_));
-            lines.cell(text.as_bytes(), free);
         }
         lines.end()?;
         n += 1;
