@@ -103,13 +103,11 @@ pub fn period(params: &Params, fire: Ts, schedule: &Schedule) -> Result<Option<(
         }
         TimeRange::LastSevenDays => (day(d, -7, tz), day(d, 0, tz)),
         TimeRange::LastMonth => {
-            let first = d.with_day(1).expect("day 1 exists");
-            let prev = if first.month() == 1 {
-                NaiveDate::from_ymd_opt(first.year() - 1, 12, 1)
-            } else {
-                NaiveDate::from_ymd_opt(first.year(), first.month() - 1, 1)
-            }
-            .expect("a valid month");
+            // The first of this month, then the first of the one before (day arithmetic: no
+            // date to construct that could be invalid).
+            let first = d - Duration::days(i64::from(d.day0()));
+            let last_of_prev = first - Duration::days(1);
+            let prev = last_of_prev - Duration::days(i64::from(last_of_prev.day0()));
             (day_start(prev, tz), day_start(first, tz))
         }
         TimeRange::Last28Days => (day(d, -28, tz), day(d, 0, tz)),

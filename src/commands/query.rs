@@ -25,11 +25,12 @@ pub fn run(c: &QueryConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     if let Some((from, to)) = dataflow::period(&c.query) {
         prepared.warn_if_no_data(from, to, chrono_tz::Tz::UTC, err)?;
     }
-    let mut bytes = if c.pretty {
-        serde_json::to_vec_pretty(&value).expect("JSON values serialise")
+    let bytes = if c.pretty {
+        serde_json::to_vec_pretty(&value)
     } else {
-        serde_json::to_vec(&value).expect("JSON values serialise")
+        serde_json::to_vec(&value)
     };
+    let mut bytes = bytes.map_err(|e| Error::stdout(e.into()))?;
     bytes.push(b'\n');
     out.write_all(&bytes).map_err(Error::stdout)
 }

@@ -2,7 +2,7 @@
 //! CALLLOGS order) with the seed's filters and paging.
 
 use chrono::Timelike;
-use serde_json::{json, Map, Number, Value};
+use serde_json::{json, Map, Value};
 
 use crate::dataflow::{bad, integer, interval, points, span, text, Operation, Query, Span};
 use crate::error::Result;
@@ -171,11 +171,7 @@ fn item(ds: &Dataset, i: u32) -> Value {
         }
     };
     let cost = match l.extra().cost {
-        Some(c) => Value::Number(
-            c.format4()
-                .parse::<Number>()
-                .expect("a decimal is a JSON number"),
-        ),
+        Some(c) => super::decimal(&c.format4()),
         None => Value::from(0),
     };
     let mut m = Map::new();

@@ -193,9 +193,12 @@ pub(crate) fn interval(body: &Map<String, Value>) -> Result<i64> {
     match text(body, "interval")? {
         None => Ok(3600),
         Some(t) => match t {
-            "1h" | "2h" | "3h" | "4h" | "6h" | "8h" => {
-                Ok(t[..1].parse::<i64>().expect("a digit") * 3600)
-            }
+            "1h" => Ok(3600),
+            "2h" => Ok(2 * 3600),
+            "3h" => Ok(3 * 3600),
+            "4h" => Ok(4 * 3600),
+            "6h" => Ok(6 * 3600),
+            "8h" => Ok(8 * 3600),
             _ => Err(bad(
                 "interval",
                 format!("\"{t}\" is not one of 1h, 2h, 3h, 4h, 6h, 8h"),
@@ -219,7 +222,14 @@ pub(crate) fn points(s: &Span, step: i64) -> Vec<(Ts, Ts)> {
 pub(crate) fn percent(hundredths: i64) -> Value {
     let text = crate::reports::table::hundredths(hundredths);
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    Value::Number(text.parse::<Number>().expect("a decimal is a JSON number"))
+    decimal(text)
+}
+
+/// A decimal this program formatted (`66.67`, `-0.0500`) as a JSON number, written as it is
+/// (`arbitrary_precision`); as a string should it ever not read as one.
+pub(crate) fn decimal(text: &str) -> Value {
+    text.parse::<Number>()
+        .map_or_else(|_| Value::String(text.to_string()), Value::Number)
 }
 
 /// A percentage as the API prints it: 0 over nothing.

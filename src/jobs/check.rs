@@ -117,10 +117,10 @@ pub(super) fn check(path: &Path, raw: Vec<RawJob>) -> Result<Vec<Job>> {
             Err(mut list) => errors.append(&mut list),
         }
     }
-    match errors.len() {
-        0 => Ok(jobs),
-        1 => Err(errors.pop().expect("one error")),
-        _ => Err(Error::ConfigList(errors)),
+    match <[Error; 1]>::try_from(errors) {
+        Ok([one]) => Err(one),
+        Err(errors) if errors.is_empty() => Ok(jobs),
+        Err(errors) => Err(Error::ConfigList(errors)),
     }
 }
 

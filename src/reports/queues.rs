@@ -135,13 +135,15 @@ impl QueueAcc {
         self.entries += 1;
         match e.outcome {
             Outcome::Answered => {
-                let a = e.answer.expect("answered entries have an answer");
                 self.accepted += 1;
                 self.within_sla += i64::from(e.wait <= row.sla);
                 self.wait += e.wait;
                 self.max_wait = self.max_wait.max(Some(e.wait));
-                self.ring += a.ring;
-                self.talk += a.talk;
+                // An answered entry always has its answer (`Entries::build`).
+                if let Some(a) = e.answer {
+                    self.ring += a.ring;
+                    self.talk += a.talk;
+                }
                 self.wrap += wrap(ctx, e);
                 self.accepted_by_wait[bucket(stx, e.wait)] += 1;
             }
