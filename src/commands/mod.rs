@@ -16,7 +16,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::input::{self, LoadOptions};
-use crate::model::agents::Timeline;
+use crate::model::agents::{AgentsOnly, Timeline};
 use crate::model::{Dataset, Facts};
 use crate::reports::spec::{AgentTime, Figure};
 use crate::reports::{compute, Ctx, Period, Request};
@@ -67,7 +67,7 @@ impl Prepared {
     pub fn load(dir: &Path, opts: LoadOptions, nows: impl IntoIterator<Item = Ts>) -> Result<Self> {
         let states = opts.agent_time == AgentTime::States;
         let (mut ds, timelines) = input::load_staged(dir, opts, |ds| {
-            let timelines: BTreeMap<Ts, Timeline> = (nows.into_iter())
+            let timelines: BTreeMap<Ts, AgentsOnly> = (nows.into_iter())
                 .map(|now| (now, Timeline::of_agents(ds, now, states)))
                 .collect();
             ds.release_agent_rows();

@@ -69,10 +69,31 @@ pub struct Timeline {
     /// (clipped to the login session only). Wrap-up naming a `session_id` that is not in the
     /// CDR is left out: no report asks for it.
     pub wraps: HashMap<(u32, Sym), i64>,
-    /// Before `with_calls`: wrap-up seconds per (the call's `session_id` text, agent).
-    wrap_texts: HashMap<(Sym, Sym), i64>,
     /// Off-hook segments, by session then start.
     pub offhook: Vec<OffhookSpan>,
+}
+
+/// A timeline built from the agent tables before the CDR is read (`Timeline::of_agents`): its
+/// wrap-up still names each call by its `session_id` text.
+pub struct AgentsOnly {
+    timeline: Timeline,
+    /// Wrap-up seconds per (the call's `session_id` text, agent).
+    wrap_texts: HashMap<(Sym, Sym), i64>,
+}
+
+impl AgentsOnly {
+    /// The timeline, each wrap-up tied to its call in `ds`'s CDR.
+    pub fn with_calls(self, ds: &Dataset) -> Timeline {
+        let mut t = self.timeline;
+        t.wraps.reserve(self.wrap_texts.len());
+        for ((session, agent), secs) in self.wrap_texts {
+            // Resolved once here, so that a report's lookup compares integers, not texts.
+            if let Some(call) = ds.sessions.lookup(ds.strings.get(session)) {
+                *t.wraps.entry((call.0, agent)).or_default() += secs;
+            }
+        }
+        t
+    }
 }
 
 impl Timeline {
@@ -83,25 +104,16 @@ impl Timeline {
         Timeline::of_agents(ds, now, pieces).with_calls(ds)
     }
 
-    /// Ties each wrap-up to its call in `ds`'s CDR (see `of_agents`).
-    pub fn with_calls(mut self, ds: &Dataset) -> Timeline {
-        let texts = std::mem::take(&mut self.wrap_texts);
-        self.wraps.reserve(texts.len());
-        for ((session, agent), secs) in texts {
-            // Resolved once here, so that a report's lookup compares integers, not texts.
-            if let Some(call) = ds.sessions.lookup(ds.strings.get(session)) {
-                *self.wraps.entry((call.0, agent)).or_default() += secs;
-            }
-        }
-        self
-    }
-
     /// `build` from the agent tables alone, before the CDR is read: the wrap-up is tied to
-    /// the calls by `with_calls`, once it is.
-    pub fn of_agents(ds: &Dataset, now: Ts, pieces: bool) -> Timeline {
+    /// the calls by `AgentsOnly::with_calls`, once it is.
+    pub fn of_agents(ds: &Dataset, now: Ts, pieces: bool) -> AgentsOnly {
         let mut t = Timeline::default();
+        let mut wrap_texts: HashMap<(Sym, Sym), i64> = HashMap::default();
         let Some(sessions) = &ds.agent_sessions else {
-            return t;
+            return AgentsOnly {
+                timeline: t,
+                wrap_texts,
+            };
         };
         let states = ds.agent_states.as_deref().unwrap_or(&[]);
         let offhook = ds.offhook.as_deref().unwrap_or(&[]);
@@ -146,7 +158,7 @@ impl Timeline {
                     });
                 }
                 if r.state == State::WrapUp && !r.call_session.is_empty() {
-                    *t.wrap_texts.entry((r.call_session, s.agent)).or_default() += b - a;
+                    *wrap_texts.entry((r.call_session, s.agent)).or_default() += b - a;
                 }
                 cursor = cursor.max(b);
             }
@@ -177,7 +189,10 @@ impl Timeline {
                 monitoring: o.monitoring,
             });
         }
-        t
+        AgentsOnly {
+            timeline: t,
+            wrap_texts,
+        }
     }
 
     /// The pieces covering a session.

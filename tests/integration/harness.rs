@@ -53,6 +53,20 @@ impl Env {
         self.run_with_env(args, &[])
     }
 
+    /// `build` of one type over 28 September 2025 (UTC) from `data/`, with more arguments
+    /// (`--now`, `--format`, `-o`, parameters).
+    pub fn build_sep_28(&self, kind: &str, more: &[&str]) -> Output {
+        let mut args = vec!["build", "--type", kind, "--data", "data"];
+        args.extend([
+            "--from",
+            "2025-09-28T00:00:00Z",
+            "--to",
+            "2025-09-29T00:00:00Z",
+        ]);
+        args.extend(more);
+        self.run(&args)
+    }
+
     /// The binary with `args`, in the scratch directory, with a cleared environment and an
     /// unusual host zone (outputs must not depend on it): for tests that drive the process
     /// themselves (standard input, a kill).

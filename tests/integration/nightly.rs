@@ -444,23 +444,11 @@ fn repeated_agent_rows_count_once_and_a_later_dimension_row_wins() {
     let sessions = "login_session_id,agent_id,login_at,logout_at\nL1,1001,1759017600,1759024800\n";
     let states = "login_session_id,state,reason_code,start_at,end_at\nL1,READY,,1759017600,1759019400\nL1,NOT_READY,LUNCH,1759019400,1759021200\n";
     let offhook = "login_session_id,start_at,end_at\nL1,1759017600,1759018000\n";
-    let args = [
-        "build",
-        "--type",
-        "AGENTSUMMARYACTIVITY",
-        "--data",
-        "data",
-        "--from",
-        "2025-09-28T00:00:00Z",
-        "--to",
-        "2025-09-29T00:00:00Z",
-        "--now",
-        "2025-09-29T00:00:00Z",
-    ];
+    let build = || env.build_sep_28("AGENTSUMMARYACTIVITY", &["--now", "2025-09-29T00:00:00Z"]);
     env.write("data/agent_sessions.csv", sessions);
     env.write("data/agent_states.csv", states);
     env.write("data/offhook.csv", offhook);
-    let once = env.run(&args);
+    let once = build();
     once.assert_success();
     let twice = |text: &str| {
         format!(
@@ -474,7 +462,7 @@ fn repeated_agent_rows_count_once_and_a_later_dimension_row_wins() {
     env.write("data/agent_sessions.csv", twice(sessions));
     env.write("data/agent_states.csv", twice(states));
     env.write("data/offhook.csv", twice(offhook));
-    let out = env.run(&args);
+    let out = build();
     out.assert_success();
     assert_eq!(out.stdout, once.stdout);
     for table in ["agent_sessions", "agent_states", "offhook"] {
@@ -490,7 +478,7 @@ fn repeated_agent_rows_count_once_and_a_later_dimension_row_wins() {
         "data/agent_sessions.csv",
         format!("{sessions}L1,1002,1759017600,1759024800\n"),
     );
-    let out = env.run(&args);
+    let out = build();
     assert_eq!(out.code, 1);
     assert!(
         out.stderr

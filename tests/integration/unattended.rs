@@ -372,19 +372,7 @@ fn a_lower_case_reason_code_is_not_a_category() {
         "data/agent_states.csv",
         "login_session_id,state,reason_code,start_at,end_at\nL1,NOT_READY,lunch,1759017600,1759019400\nL1,NOT_READY,LUNCH,1759019400,1759021200\n",
     );
-    let out = env.run(&[
-        "build",
-        "--type",
-        "AGENTNOTREADYCODE",
-        "--data",
-        "data",
-        "--from",
-        "2025-09-28T00:00:00Z",
-        "--to",
-        "2025-09-29T00:00:00Z",
-        "--now",
-        "2025-09-29T00:00:00Z",
-    ]);
+    let out = env.build_sep_28("AGENTNOTREADYCODE", &["--now", "2025-09-29T00:00:00Z"]);
     out.assert_success();
     assert!(
         out.stdout.contains("\n1001,1001,LUNCH,LUNCH,LUNCH,1,1800,"),
