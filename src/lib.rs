@@ -4,6 +4,7 @@
 //! facts of SPEC §3; commands turn them into output. `main.rs` only parses arguments, calls
 //! [`run`] and maps errors to exit codes.
 
+pub mod allocator;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -10,6 +10,7 @@ use pbx_report::error::Error;
 use pbx_report::Diagnostics;
 
 fn main() -> ExitCode {
+    pbx_report::allocator::prefer_one_arena();
     let cli = Cli::parse();
     let (quiet, json) = (cli.quiet, cli.warnings == Format::Json);
     let config = match cli.into_config(chrono::Utc::now().timestamp()) {
