@@ -231,6 +231,35 @@ struct DayAcc {
     talk: i64,
 }
 
+/// A call starting or ending, for peak concurrency, in eight bytes: its instant doubled, plus
+/// one for a start, so that sorted as integers the ends at an instant come before its starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Event(i64);
+
+impl Event {
+    fn start(t: Ts) -> Event {
+        Event(2 * t + 1)
+    }
+
+    fn end(t: Ts) -> Event {
+        Event(2 * t)
+    }
+
+    /// The instant (the shift floors, so instants before 1970 read back too).
+    fn at(self) -> Ts {
+        self.0 >> 1
+    }
+
+    /// +1 for a start, −1 for an end.
+    fn step(self) -> i64 {
+        if self.0 & 1 == 1 {
+            1
+        } else {
+            -1
+        }
+    }
+}
+
 /// DAILYSTATISTICS (§4.2).
 pub fn daily_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let period = ctx.period;
@@ -238,14 +267,15 @@ pub fn daily_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
     let buckets = buckets(ctx, p.granularity);
     let mut acc = vec![DayAcc::default(); buckets.len()];
     // Concurrency counts every filtered call in progress during the period, whatever its start.
-    let mut events: Vec<(Ts, i8)> = Vec::new();
+    // Sized once: two events a call at most.
+    let mut events: Vec<Event> = Vec::with_capacity(2 * all.len());
     for (c, call) in all.iter().enumerate() {
         if !call_ok(call, p) || !tenant_ok(ctx, p, c as u32) {
             continue;
         }
         if call.start < period.to && call.end > period.from && call.end > call.start {
-            events.push((call.start, 1));
-            events.push((call.end, -1));
+            events.push(Event::start(call.start));
+            events.push(Event::end(call.end));
         }
         if !period.contains(call.start) {
             continue;
@@ -261,21 +291,20 @@ pub fn daily_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
         }
         a.talk += call.talk;
     }
-    // At equal instants ends (−1) come before starts (+1).
     events.sort_unstable();
     let mut peaks = vec![0i64; buckets.len()];
     let (mut level, mut e) = (0i64, 0usize);
     for (k, &(bs, be)) in buckets.iter().enumerate() {
         let (ws, we) = (bs.max(period.from), be.min(period.to));
-        while e < events.len() && events[e].0 <= ws {
-            level += i64::from(events[e].1);
+        while e < events.len() && events[e].at() <= ws {
+            level += events[e].step();
             e += 1;
         }
         let mut peak = level;
-        while e < events.len() && events[e].0 < we {
-            let t = events[e].0;
-            while e < events.len() && events[e].0 == t {
-                level += i64::from(events[e].1);
+        while e < events.len() && events[e].at() < we {
+            let t = events[e].at();
+            while e < events.len() && events[e].at() == t {
+                level += events[e].step();
                 e += 1;
             }
             peak = peak.max(level);
@@ -501,8 +530,10 @@ pub(crate) mod daily_col {
 
 #[cfg(test)]
 mod tests {
+    use super::Event;
     use crate::reports::testing::Fixture;
     use crate::reports::ReportKind::*;
+    use crate::time::Ts;
 
     const USERS: &str = "\
 session_id,caller,caller_endpoint,callee,callee_endpoint,started_at,rang_at,answered_at,ended_at,cost
@@ -516,6 +547,20 @@ F,557,TRUNK,1001,EXTENSION,2025-01-02T09:00:00Z,,2025-01-02T09:00:00Z,2025-01-02
 ";
     const DAY: [&str; 2] = ["2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z"];
     const HEAD: &str = "extension,display_name,inbound_total,inbound_answered,inbound_unanswered,outbound_total,outbound_answered,internal_total,internal_answered,total_calls,answered_calls,answered_pct,talk_secs,avg_talk_secs,avg_ring_secs,cost\n";
+
+    #[test]
+    fn concurrency_events_sort_ends_before_starts() {
+        let mut e = [
+            Event::start(5),
+            Event::end(5),
+            Event::start(-3),
+            Event::end(-3),
+            Event::end(4),
+        ];
+        e.sort_unstable();
+        let read: Vec<(Ts, i64)> = e.iter().map(|e| (e.at(), e.step())).collect();
+        assert_eq!(read, [(-3, -1), (-3, 1), (4, -1), (5, -1), (5, 1)]);
+    }
 
     #[test]
     fn user_statistics_by_hand() {
