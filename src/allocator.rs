@@ -3,9 +3,9 @@
 //! thread that meets a busy lock an arena of its own, and memory freed into one arena is not
 //! reused by allocations served from another, so the peak resident size grows with the thread
 //! count. One arena lets every thread reuse what any thread freed: over a month of 1.2M legs the
-//! peak RSS fell 10 % (all 13 report types, 368 → 333 MiB; the five CDR reports, 284 → 255 MiB)
-//! for no CPU time measurable on two cores (docs/performance.md). Per-thread caches still serve
-//! small allocations without the lock.
+//! peak RSS fell 7–10 % (all 13 report types, 366 → 333 MiB; the five CDR reports, 277 → 257
+//! MiB), while CPU time moved within the machine's noise (the five 3–5 % less, the thirteen 1–6 %
+//! more; docs/performance.md). Per-thread caches still serve small allocations without the lock.
 
 /// Asks glibc for a single malloc arena, unless `MALLOC_ARENA_MAX` is set (the operator's
 /// choice wins). Call it first in `main`, before any thread starts. Elsewhere (musl, macOS,
