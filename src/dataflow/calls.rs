@@ -174,6 +174,7 @@ fn item(ds: &Dataset, i: u32) -> Value {
         Some(c) => super::decimal(&c.format4()),
         None => Value::from(0),
     };
+    let p = ds.profile(l);
     let mut m = Map::new();
     m.insert(
         "session_id".into(),
@@ -183,23 +184,23 @@ fn item(ds: &Dataset, i: u32) -> Value {
     m.insert("caller_display_name".into(), s(l.caller_display_name));
     m.insert(
         "caller_endpoint".into(),
-        Value::String(l.caller_endpoint.name(&ds.strings).to_string()),
+        Value::String(p.caller_endpoint.name(&ds.strings).to_string()),
     );
     m.insert(
         "call_id".into(),
         Value::String(ds.call_id(i as usize).to_string()),
     );
-    m.insert("service_number".into(), s(l.service_number));
-    m.insert("service_name".into(), s(l.service_name));
+    m.insert("service_number".into(), s(p.service_number));
+    m.insert("service_name".into(), s(p.service_name));
     m.insert(
         "service_type".into(),
-        Value::String(l.service_type.name(&ds.strings).to_string()),
+        Value::String(p.service_type.name(&ds.strings).to_string()),
     );
     m.insert("callee".into(), s(l.callee));
     m.insert("callee_display_name".into(), s(l.callee_display_name));
     m.insert(
         "callee_endpoint".into(),
-        Value::String(l.callee_endpoint.name(&ds.strings).to_string()),
+        Value::String(p.callee_endpoint.name(&ds.strings).to_string()),
     );
     m.insert("started_at".into(), Value::from(l.started_at));
     m.insert("rang_at".into(), ts(l.rang_at()));
@@ -207,23 +208,23 @@ fn item(ds: &Dataset, i: u32) -> Value {
     m.insert("ended_at".into(), Value::from(l.ended_at()));
     m.insert(
         "direction".into(),
-        Value::String(l.direction.name(&ds.strings).to_string()),
+        Value::String(p.direction.name(&ds.strings).to_string()),
     );
-    m.insert("end_reason".into(), s(l.end_reason));
+    m.insert("end_reason".into(), s(p.end_reason));
     m.insert("reroute_reason".into(), s(l.extra().reroute_reason));
     m.insert(
         "status_code".into(),
-        Value::from(l.status_code().unwrap_or(0)),
+        Value::from(p.status_code().unwrap_or(0)),
     );
     m.insert("destination".into(), s(l.destination));
     m.insert("outbound_caller_id".into(), s(l.extra().outbound_caller_id));
-    m.insert("did".into(), s(l.did));
-    m.insert("call_type".into(), s(l.call_type));
+    m.insert("did".into(), s(p.did));
+    m.insert("call_type".into(), s(p.call_type));
     m.insert("callback_id".into(), callback);
     m.insert("billing_prefix".into(), s(l.extra().billing_prefix));
     m.insert("cost".into(), cost);
     m.insert("user_data".into(), s(l.extra().user_data));
-    m.insert("inbound_trunk".into(), s(l.inbound_trunk));
+    m.insert("inbound_trunk".into(), s(p.inbound_trunk));
     m.insert("outbound_trunk".into(), s(l.extra().outbound_trunk));
     Value::Object(m)
 }

@@ -3,9 +3,10 @@
 use crate::error::Loc;
 use crate::input::duplicates::Stamp;
 use crate::input::rows::{FieldError, RowIssue, RowView};
-use crate::input::table::{columns, ParseCx, Record};
+use crate::input::table::{columns, ParseCx, Record, Remap};
 use crate::model::legs::{Endpoint, Extra, Leg, Party};
 use crate::model::pool::Sym;
+use crate::model::profile::Profile;
 use crate::model::rows::Origin;
 use crate::model::TableName;
 use crate::time::Ts;
@@ -154,19 +155,20 @@ impl Record for Leg {
         let reroute_reason = row.text(REROUTE_REASON)?;
         let mut leg = Leg::new(0, started_at);
         leg.set_times(ended_at, rang_at, answered_at);
-        leg.set_status_code(status_code);
         leg.caller = cx.intern_in(CALLER, caller);
         leg.caller_display_name = cx.sym(row, CALLER_DISPLAY_NAME)?;
         leg.callee = cx.intern_in(CALLEE, callee);
         leg.callee_display_name = cx.sym(row, CALLEE_DISPLAY_NAME)?;
-        leg.service_number = cx.sym(row, SERVICE_NUMBER)?;
-        leg.service_name = cx.sym(row, SERVICE_NAME)?;
-        leg.direction = direction;
+        let mut profile = Profile::NONE;
+        profile.service_number = cx.sym(row, SERVICE_NUMBER)?;
+        profile.service_name = cx.sym(row, SERVICE_NAME)?;
+        profile.direction = direction;
         leg.destination = cx.sym_if_read(row, DESTINATION)?;
-        leg.did = cx.sym_if_read(row, DID)?;
-        leg.call_type = cx.sym_if_read(row, CALL_TYPE)?;
-        leg.inbound_trunk = cx.sym_if_read(row, INBOUND_TRUNK)?;
-        leg.tenant_id = row.int::<i64>(TENANT_ID)?.into();
+        profile.did = cx.sym_if_read(row, DID)?;
+        profile.call_type = cx.sym_if_read(row, CALL_TYPE)?;
+        profile.inbound_trunk = cx.sym_if_read(row, INBOUND_TRUNK)?;
+        profile.tenant_id = row.int::<i64>(TENANT_ID)?.into();
+        profile.set_status_code(status_code);
         let extra = Extra {
             reroute_reason: Sym::EMPTY,
             outbound_caller_id: cx.sym_if_read(row, OUTBOUND_CALLER_ID)?,
@@ -182,12 +184,12 @@ impl Record for Leg {
             disposition_xfer: cx.reads(DISPOSITION_XFER) && row.flag(DISPOSITION_XFER)?,
         };
         let mut extra = extra;
-        leg.end_reason = cx.intern_normalized(END_REASON, end_reason);
+        profile.end_reason = cx.intern_normalized(END_REASON, end_reason);
         extra.reroute_reason = cx.intern_normalized(REROUTE_REASON, reroute_reason);
         leg.extra = extra.boxed();
-        leg.caller_endpoint = endpoint(row, CALLER_ENDPOINT, cx)?;
-        leg.callee_endpoint = endpoint(row, CALLEE_ENDPOINT, cx)?;
-        leg.service_type = endpoint(row, SERVICE_TYPE, cx)?;
+        profile.caller_endpoint = endpoint(row, CALLER_ENDPOINT, cx)?;
+        profile.callee_endpoint = endpoint(row, CALLEE_ENDPOINT, cx)?;
+        profile.service_type = endpoint(row, SERVICE_TYPE, cx)?;
         // Last, once nothing can fail: the call id goes to its own column, in row order
         // (checked only when kept: reports do not read it).
         if cx.keep_call_ids {
@@ -196,6 +198,7 @@ impl Record for Leg {
         }
         // Also last: a row that fails must not leave a call without legs in the pool.
         leg.call = cx.intern_session(session).0;
+        leg.profile = cx.intern_profile(profile);
         let origin = Origin::new(cx.file, loc);
         let stamp = Stamp::new(
             row,
@@ -208,8 +211,8 @@ impl Record for Leg {
         Ok(leg)
     }
 
-    fn remap(&mut self, strings: &[Sym], sessions: &[Sym]) {
-        Leg::remap(self, strings, sessions);
+    fn remap(&mut self, map: &Remap<'_>) {
+        Leg::remap(self, map.strings, map.sessions, map.profiles);
     }
 }
 
@@ -241,7 +244,7 @@ mod tests {
         let ok = format!("{head}s1,1,2,1,4294967295,-2147483647\n");
         let ds = try_load_csv(&[("cdr", &ok)], LoadOptions::default()).expect("valid");
         assert_eq!(ds.legs[0].ended_at(), 4_294_967_295);
-        assert_eq!(ds.legs[0].status_code(), Some(-2_147_483_647));
+        assert_eq!(ds.profile(&ds.legs[0]).status_code(), Some(-2_147_483_647));
     }
 
     /// A session id is read trimmed (as the duplicate check compares it); one of spaces only

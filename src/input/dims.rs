@@ -3,7 +3,7 @@
 
 use crate::error::Loc;
 use crate::input::rows::{FieldError, RowIssue, RowView};
-use crate::input::table::{columns, ParseCx, Record};
+use crate::input::table::{columns, ParseCx, Record, Remap};
 use crate::model::pool::Sym;
 use crate::model::rows::{
     Agent, AgentSession, Category, NotReadyCode, Offhook, Origin, QueueInfo, RingGroupInfo, State,
@@ -56,7 +56,8 @@ impl Record for Agent {
         })
     }
 
-    fn remap(&mut self, m: &[Sym], _: &[Sym]) {
+    fn remap(&mut self, r: &Remap<'_>) {
+        let m = r.strings;
         for f in [
             &mut self.id,
             &mut self.first_name,
@@ -90,7 +91,8 @@ impl Record for QueueInfo {
         })
     }
 
-    fn remap(&mut self, m: &[Sym], _: &[Sym]) {
+    fn remap(&mut self, r: &Remap<'_>) {
+        let m = r.strings;
         self.number = m[self.number.index()];
         self.name = m[self.name.index()];
     }
@@ -113,7 +115,8 @@ impl Record for RingGroupInfo {
         })
     }
 
-    fn remap(&mut self, m: &[Sym], _: &[Sym]) {
+    fn remap(&mut self, r: &Remap<'_>) {
+        let m = r.strings;
         self.number = m[self.number.index()];
         self.name = m[self.name.index()];
     }
@@ -147,7 +150,8 @@ impl Record for NotReadyCode {
         })
     }
 
-    fn remap(&mut self, m: &[Sym], _: &[Sym]) {
+    fn remap(&mut self, r: &Remap<'_>) {
+        let m = r.strings;
         self.code = m[self.code.index()];
         self.label = m[self.label.index()];
     }
@@ -185,7 +189,8 @@ impl Record for AgentSession {
         })
     }
 
-    fn remap(&mut self, m: &[Sym], _: &[Sym]) {
+    fn remap(&mut self, r: &Remap<'_>) {
+        let m = r.strings;
         for f in [
             &mut self.id,
             &mut self.agent,
@@ -248,7 +253,8 @@ impl Record for StateRow {
         })
     }
 
-    fn remap(&mut self, m: &[Sym], _: &[Sym]) {
+    fn remap(&mut self, r: &Remap<'_>) {
+        let m = r.strings;
         for f in [
             &mut self.login_session,
             &mut self.reason_code,
@@ -289,7 +295,8 @@ impl Record for Offhook {
         })
     }
 
-    fn remap(&mut self, m: &[Sym], _: &[Sym]) {
+    fn remap(&mut self, r: &Remap<'_>) {
+        let m = r.strings;
         self.login_session = m[self.login_session.index()];
     }
 }

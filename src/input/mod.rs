@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::model::legs::Leg;
 use crate::model::pool::{StrPool, Sym};
+use crate::model::profile::Profiles;
 use crate::model::quality::Quality;
 use crate::model::rows::{
     Agent, AgentSession, NotReadyCode, Offhook, Origin, QueueInfo, RingGroupInfo, StateRow,
@@ -30,7 +31,7 @@ use crate::reports::spec::{AgentTime, ReportSpec};
 use parts::{Part, Stitch, PART_BYTES};
 use rows::{read_rows, FieldError};
 use source::{table_files, SourceFile};
-use table::{ParseCx, Record};
+use table::{ParseCx, Record, Remap};
 use window::{Known, Span, SpanCache, Stat, Window};
 
 /// How to read.
@@ -129,6 +130,8 @@ struct Batch<T> {
     quality: Quality,
     /// The CDR's duplicate stamps, one per row.
     stamps: Vec<duplicates::Stamp>,
+    /// The CDR legs' profiles.
+    profiles: Profiles,
     /// Where a part's reader stopped (see `read_rows`).
     stop: Option<u64>,
     /// The span of the rows' times, kept or not (a timed table, `Record::TIMED`).
@@ -195,6 +198,7 @@ fn read_file<T: Record>(piece: &Piece, opts: &LoadOptions) -> Result<Batch<T>> {
         call_ids: cx.call_ids,
         quality: cx.quality,
         stamps: cx.stamps,
+        profiles: cx.profiles,
         stop,
         span,
         spanned,
@@ -382,13 +386,24 @@ fn merge_into<T: Record>(
         }
         let strings = Arc::make_mut(&mut ds.strings).absorb(batch.strings);
         let sessions = ds.sessions.absorb(batch.sessions);
+        let identity = |n: usize| (0..n as u32).map(Sym).collect::<Vec<_>>();
+        let profiles = Arc::make_mut(&mut ds.profiles);
+        let profiles = match &strings {
+            Some(map) => profiles.absorb(&batch.profiles, map),
+            None => profiles.absorb(&batch.profiles, &identity(ds.strings.len())),
+        };
+        let same_profiles = profiles.iter().enumerate().all(|(i, &p)| p == i as u32);
         // The first file's pools are taken as they are: nothing to remap.
-        if strings.is_some() || sessions.is_some() {
-            let identity = |n: usize| (0..n as u32).map(Sym).collect::<Vec<_>>();
+        if strings.is_some() || sessions.is_some() || !same_profiles {
             let strings = strings.unwrap_or_else(|| identity(ds.strings.len()));
             let sessions = sessions.unwrap_or_else(|| identity(ds.sessions.len()));
+            let map = Remap {
+                strings: &strings,
+                sessions: &sessions,
+                profiles: &profiles,
+            };
             for row in &mut batch.rows {
-                row.remap(&strings, &sessions);
+                row.remap(&map);
             }
         }
         ds.call_ids.append(std::mem::take(&mut batch.call_ids));

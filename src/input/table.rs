@@ -4,6 +4,7 @@
 use crate::error::Loc;
 use crate::input::rows::{FieldError, RowIssue, RowView};
 use crate::model::pool::{StrPool, Sym};
+use crate::model::profile::Profiles;
 use crate::model::quality::Quality;
 use crate::model::TableName;
 
@@ -48,6 +49,8 @@ pub struct ParseCx {
     pub skip: u64,
     /// Whether agent state rows other than wrap-up keep their call (`LoadOptions::state_calls`).
     pub state_calls: bool,
+    /// The CDR legs' profiles.
+    pub profiles: Profiles,
     /// Each column's symbol in the previous row (see `intern_in`).
     recent: [Sym; RECENT_COLUMNS],
     /// The previous row's CDR session.
@@ -88,6 +91,7 @@ impl ParseCx {
             at: None,
             skip: 0,
             state_calls: true,
+            profiles: Profiles::default(),
             recent: [Sym::EMPTY; RECENT_COLUMNS],
             recent_session: None,
         }
@@ -156,6 +160,11 @@ impl ParseCx {
         sym
     }
 
+    /// The number of a leg's profile in this file's set.
+    pub fn intern_profile(&mut self, p: crate::model::profile::Profile) -> u32 {
+        self.profiles.intern(p)
+    }
+
     /// Interns an enumeration-like value of column `col` normalised (upper case, `_`), without
     /// allocating when it already is, as `intern_in`.
     pub fn intern_normalized(&mut self, col: usize, text: Option<&str>) -> Sym {
@@ -189,5 +198,16 @@ pub trait Record: Sized + Send {
     fn parse(row: &RowView<'_>, loc: Loc, cx: &mut ParseCx) -> Result<Self, RowIssue>;
 
     /// Moves the row's symbols from its file's pools into the dataset's.
-    fn remap(&mut self, strings: &[Sym], sessions: &[Sym]);
+    fn remap(&mut self, map: &Remap<'_>);
+}
+
+/// Where a file's symbols go in the dataset's pools: each table is indexed by the file's
+/// symbol (or profile number).
+pub struct Remap<'a> {
+    /// Text cells.
+    pub strings: &'a [Sym],
+    /// CDR session ids.
+    pub sessions: &'a [Sym],
+    /// Leg profiles.
+    pub profiles: &'a [u32],
 }

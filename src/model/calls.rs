@@ -3,7 +3,9 @@
 
 use rayon::prelude::*;
 
-use crate::model::legs::{Endpoint, Leg};
+use crate::model::legs::Endpoint;
+use crate::model::profile::Profile;
+use crate::model::Dataset;
 use crate::time::Ts;
 
 /// A call's direction, from its first leg.
@@ -29,7 +31,7 @@ impl Direction {
 
     /// From the first leg: caller endpoint `TRUNK` → inbound; else callee endpoint `TRUNK` →
     /// outbound; else internal.
-    pub fn of_first_leg(leg: &Leg) -> Direction {
+    pub fn of_first_leg(leg: &Profile) -> Direction {
         if leg.caller_endpoint == Endpoint::TRUNK {
             Direction::Inbound
         } else if leg.callee_endpoint == Endpoint::TRUNK {
@@ -71,8 +73,9 @@ pub struct Calls {
 }
 
 impl Calls {
-    /// Groups `legs` (in file order) into `n` calls.
-    pub fn build(legs: &[Leg], n: usize) -> Calls {
+    /// Groups the dataset's legs (in file order) into its calls.
+    pub fn build(ds: &Dataset) -> Calls {
+        let (legs, n) = (&ds.legs[..], ds.call_count());
         // A counting sort by call (legs in file order within it), then each call's few legs
         // by start: linear, where a sort of every index by an indirect key was not.
         let mut firsts = vec![0u32; n + 1];
@@ -103,7 +106,7 @@ impl Calls {
             .map(|c| {
                 let (first, last) = (firsts[c], firsts[c + 1]);
                 let group = &order[first as usize..last as usize];
-                derive(legs, group, first)
+                derive(ds, group, first)
             })
             .collect();
         Calls { calls, order }
@@ -116,22 +119,24 @@ impl Calls {
     }
 }
 
-fn derive(legs: &[Leg], group: &[u32], first: u32) -> Call {
+fn derive(ds: &Dataset, group: &[u32], first: u32) -> Call {
+    let legs = &ds.legs;
     let lead = &legs[group[0] as usize];
+    let profile = ds.profile(lead);
     let mut call = Call {
         first,
         len: group.len() as u32,
         start: lead.started_at,
         end: lead.ended_at(),
-        direction: Direction::of_first_leg(lead),
+        direction: Direction::of_first_leg(profile),
         answered: false,
         talk: 0,
-        tenant: lead.tenant_id.get(),
+        tenant: profile.tenant_id.get(),
     };
     for &i in group {
         let l = &legs[i as usize];
         call.end = call.end.max(l.ended_at());
-        if l.is_person() && l.answered() {
+        if ds.profile(l).is_person() && l.answered() {
             call.answered = true;
             call.talk += l.talk();
         }
@@ -157,7 +162,7 @@ d,1002,EXTENSION,5000,IVR,IVR,600,600,600,700,
     #[test]
     fn direction_answered_and_talk() {
         let ds = load_csv(&[("cdr", LEGS)]);
-        let calls = Calls::build(&ds.legs, ds.call_count());
+        let calls = Calls::build(&ds);
         let a = &calls.calls[0];
         assert_eq!(
             (a.start, a.end, a.direction),
@@ -194,7 +199,7 @@ x,1001,EXTENSION,5551234,TRUNK,200,300
 x,5551234,TRUNK,1001,EXTENSION,100,300
 ";
         let ds = load_csv(&[("cdr", csv)]);
-        let calls = Calls::build(&ds.legs, ds.call_count());
+        let calls = Calls::build(&ds);
         assert_eq!(calls.calls[0].direction, Direction::Inbound);
         assert_eq!(calls.calls[0].start, 100);
         assert_eq!(calls.legs_of(0), &[1, 0]);

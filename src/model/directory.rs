@@ -77,17 +77,18 @@ impl Directory {
             for (service, leg) in first {
                 names
                     .entry(service)
-                    .or_insert(ds.legs[leg as usize].service_name);
+                    .or_insert(ds.profile(&ds.legs[leg as usize]).service_name);
             }
         }
         // Display names from the CDR: callee names of legs to the extension first, then caller
         // names of legs from it, each the first non-empty in file order.
         let mut from_caller: HashMap<Sym, Sym> = HashMap::default();
         for l in &ds.legs {
-            if l.callee_endpoint == Endpoint::EXTENSION && !l.callee_display_name.is_empty() {
+            let p = ds.profile(l);
+            if p.callee_endpoint == Endpoint::EXTENSION && !l.callee_display_name.is_empty() {
                 d.cdr_names.entry(l.callee).or_insert(l.callee_display_name);
             }
-            if l.caller_endpoint == Endpoint::EXTENSION && !l.caller_display_name.is_empty() {
+            if p.caller_endpoint == Endpoint::EXTENSION && !l.caller_display_name.is_empty() {
                 from_caller.entry(l.caller).or_insert(l.caller_display_name);
             }
         }

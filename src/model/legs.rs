@@ -195,8 +195,9 @@ impl Party {
 }
 
 /// One call leg (a PortSIP call-history item). Text cells are symbols of the dataset's pool;
-/// an empty cell is `Sym::EMPTY`. The cells most legs leave empty are kept aside in `extra`, so
-/// a month of legs does not carry a dozen empty fields each.
+/// an empty cell is `Sym::EMPTY`. The cells that repeat from leg to leg are its profile
+/// (`profile::Profile`, read through `Profiles::of`); the cells most legs leave empty are kept
+/// aside in `extra`, so a month of legs does not carry a dozen empty fields each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Leg {
     /// The call (index of the `session_id` in the dataset's session pool).
@@ -213,36 +214,14 @@ pub struct Leg {
     pub caller: Sym,
     /// `caller_display_name`.
     pub caller_display_name: Sym,
-    /// `caller_endpoint`.
-    pub caller_endpoint: Endpoint,
     /// `callee`.
     pub callee: Sym,
     /// `callee_display_name`.
     pub callee_display_name: Sym,
-    /// `callee_endpoint`.
-    pub callee_endpoint: Endpoint,
-    /// `service_number`.
-    pub service_number: Sym,
-    /// `service_name`.
-    pub service_name: Sym,
-    /// `service_type`.
-    pub service_type: Endpoint,
-    /// `direction` (party direction).
-    pub direction: Party,
-    /// `end_reason`, normalised.
-    pub end_reason: Sym,
-    /// `status_code` (SIP), `i32::MIN` when absent (read it through `Leg::status_code`).
-    status: i32,
     /// `destination`.
     pub destination: Sym,
-    /// `did`.
-    pub did: Sym,
-    /// `call_type` (free text).
-    pub call_type: Sym,
-    /// `inbound_trunk`.
-    pub inbound_trunk: Sym,
-    /// Optional `tenant_id`.
-    pub tenant_id: Opt64,
+    /// The number of the leg's profile in the dataset's `Profiles`.
+    pub profile: u32,
     /// The rarely filled cells, when any is (read them through `Leg::extra`).
     pub extra: Option<Box<Extra>>,
 }
@@ -336,21 +315,10 @@ impl Leg {
             answered: ABSENT,
             caller: Sym::EMPTY,
             caller_display_name: Sym::EMPTY,
-            caller_endpoint: Endpoint::NONE,
             callee: Sym::EMPTY,
             callee_display_name: Sym::EMPTY,
-            callee_endpoint: Endpoint::NONE,
-            service_number: Sym::EMPTY,
-            service_name: Sym::EMPTY,
-            service_type: Endpoint::NONE,
-            direction: Party::NONE,
-            end_reason: Sym::EMPTY,
-            status: i32::MIN,
             destination: Sym::EMPTY,
-            did: Sym::EMPTY,
-            call_type: Sym::EMPTY,
-            inbound_trunk: Sym::EMPTY,
-            tenant_id: Opt64::NONE,
+            profile: 0,
             extra: None,
         }
     }
@@ -366,17 +334,6 @@ impl Leg {
         self.ended = offset(start, ended_at);
         self.rang = rang_at.map_or(ABSENT, |t| offset(start, t));
         self.answered = answered_at.map_or(ABSENT, |t| offset(start, t));
-    }
-
-    /// Sets `status_code`.
-    pub fn set_status_code(&mut self, code: Option<i32>) {
-        // i32::MIN is no SIP code, and the reader rejects it as a value.
-        self.status = code.unwrap_or(i32::MIN);
-    }
-
-    /// `status_code`, if present.
-    pub fn status_code(&self) -> Option<i32> {
-        (self.status != i32::MIN).then_some(self.status)
     }
 
     /// `ended_at`.
@@ -421,43 +378,24 @@ impl Leg {
         }
     }
 
-    /// A leg to a person: callee endpoint `EXTENSION` or `TRUNK`.
-    pub fn is_person(&self) -> bool {
-        matches!(self.callee_endpoint, Endpoint::EXTENSION | Endpoint::TRUNK)
-    }
-
-    /// A leg ringing an extension.
-    pub fn to_extension(&self) -> bool {
-        self.callee_endpoint == Endpoint::EXTENSION
-    }
-
-    /// Moves every symbol into another pool (`strings`) and the call into another session
-    /// pool (`sessions`).
-    pub fn remap(&mut self, strings: &[Sym], sessions: &[Sym]) {
+    /// Moves every symbol into another pool (`strings`), the call into another session pool
+    /// (`sessions`) and the profile into another set (`profiles`).
+    pub fn remap(&mut self, strings: &[Sym], sessions: &[Sym], profiles: &[u32]) {
         let s = |x: &mut Sym| *x = strings[x.index()];
         self.call = sessions[self.call as usize].0;
+        self.profile = profiles[self.profile as usize];
         for f in [
             &mut self.caller,
             &mut self.caller_display_name,
             &mut self.callee,
             &mut self.callee_display_name,
-            &mut self.service_number,
-            &mut self.service_name,
-            &mut self.end_reason,
             &mut self.destination,
-            &mut self.did,
-            &mut self.call_type,
-            &mut self.inbound_trunk,
         ] {
             s(f);
         }
         if let Some(extra) = &mut self.extra {
             extra.remap(strings);
         }
-        self.caller_endpoint = self.caller_endpoint.remap(strings);
-        self.callee_endpoint = self.callee_endpoint.remap(strings);
-        self.service_type = self.service_type.remap(strings);
-        self.direction = self.direction.remap(strings);
     }
 }
 
@@ -475,7 +413,7 @@ pub(crate) mod tests {
     /// A month of a busy centre holds a million legs: every byte here is a megabyte there.
     #[test]
     fn a_leg_stays_compact() {
-        assert_eq!(std::mem::size_of::<Leg>(), 104);
+        assert_eq!(std::mem::size_of::<Leg>(), 56);
         assert_eq!(std::mem::size_of::<Endpoint>(), 4);
     }
 

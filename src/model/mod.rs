@@ -5,6 +5,7 @@ pub mod calls;
 pub mod directory;
 pub mod legs;
 pub mod pool;
+pub mod profile;
 pub mod quality;
 pub mod queue;
 pub mod rows;
@@ -97,6 +98,8 @@ pub struct Dataset {
     pub parent_calls: Vec<u32>,
     /// `cdr`, in file order.
     pub legs: Vec<Leg>,
+    /// The legs' profiles (`Leg::profile`); shared with the window slices.
+    pub profiles: std::sync::Arc<profile::Profiles>,
     /// Each leg's `call_id`, by leg index; empty unless the read kept them
     /// (`LoadOptions::call_ids`).
     pub call_ids: pool::TextColumn,
@@ -223,6 +226,7 @@ impl Dataset {
         Dataset {
             files: self.files.clone(),
             strings: self.strings.clone(),
+            profiles: self.profiles.clone(),
             sessions,
             parent_calls,
             call_ids,
@@ -247,6 +251,11 @@ impl Dataset {
             .get(call as usize)
             .copied()
             .unwrap_or(call)
+    }
+
+    /// The cells `leg` shares with other legs (its profile).
+    pub fn profile(&self, leg: &Leg) -> &profile::Profile {
+        self.profiles.of(leg)
     }
 
     /// The number of calls (distinct session ids).
@@ -283,10 +292,9 @@ impl Facts {
 
     /// Derives the facts, returning the repeated dimension keys by kind (see `Facts::build`).
     pub fn derive(ds: &Dataset) -> (Facts, Vec<(&'static str, u64)>) {
-        let calls = calls::Calls::build(&ds.legs, ds.call_count());
-        let queue = queue::Entries::build(&ds.legs, &calls, &ds.strings, queue::Service::Queue);
-        let groups =
-            queue::Entries::build(&ds.legs, &calls, &ds.strings, queue::Service::RingGroup);
+        let calls = calls::Calls::build(ds);
+        let queue = queue::Entries::build(ds, &calls, queue::Service::Queue);
+        let groups = queue::Entries::build(ds, &calls, queue::Service::RingGroup);
         let callbacks = queue::Callbacks::build(&ds.legs, &queue);
         let (directory, duplicates) = directory::Directory::derive(ds, &queue, &groups);
         let facts = Facts {

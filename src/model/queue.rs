@@ -7,7 +7,8 @@ use rayon::prelude::*;
 
 use crate::model::calls::Calls;
 use crate::model::legs::{Endpoint, Leg};
-use crate::model::pool::{StrPool, Sym};
+use crate::model::pool::Sym;
+use crate::model::Dataset;
 use crate::time::Ts;
 
 /// How a queue entry ended, first match wins. Ring-group entries are `Answered` or `Abandoned`
@@ -93,7 +94,8 @@ pub const EXIT_REASONS: [&str; 4] = [
 
 impl Entries {
     /// Derives the entries of every call.
-    pub fn build(legs: &[Leg], calls: &Calls, pool: &StrPool, service: Service) -> Entries {
+    pub fn build(ds: &Dataset, calls: &Calls, service: Service) -> Entries {
+        let pool = &ds.strings;
         /// Calls derived by one task, into vectors of their own (no allocation per call).
         const CHUNK: u32 = 4096;
         let exits: Vec<Sym> = EXIT_REASONS.iter().filter_map(|r| pool.lookup(r)).collect();
@@ -105,7 +107,7 @@ impl Entries {
                 let mut scratch = Scratch::default();
                 for c in k * CHUNK..((k + 1) * CHUNK).min(n) {
                     let group = calls.legs_of(c);
-                    entries_of_call(legs, c, group, service, &exits, &mut scratch, &mut out);
+                    entries_of_call(ds, c, group, service, &exits, &mut scratch, &mut out);
                 }
                 out
             })
@@ -144,7 +146,7 @@ struct Scratch {
 
 /// Appends call `call`'s entries (its legs `group`) and their offers to `out`.
 fn entries_of_call(
-    legs: &[Leg],
+    ds: &Dataset,
     call: u32,
     group: &[u32],
     service: Service,
@@ -156,11 +158,13 @@ fn entries_of_call(
         Service::Queue => Endpoint::QUEUE,
         Service::RingGroup => Endpoint::RING_GROUP,
     };
+    let (legs, profiles) = (&ds.legs, &ds.profiles);
     let Scratch { heads, owned } = scratch;
     heads.clear();
     heads.extend(group.iter().copied().filter(|&i| {
         let l = &legs[i as usize];
-        l.service_type == kind && l.callee == l.service_number
+        let p = profiles.of(l);
+        p.service_type == kind && l.callee == p.service_number
     }));
     if heads.is_empty() {
         return;
@@ -168,16 +172,14 @@ fn entries_of_call(
     owned.clear();
     for &i in group {
         let l = &legs[i as usize];
-        if l.service_type != kind
-            || l.callee == l.service_number
-            || l.callee_endpoint != Endpoint::EXTENSION
-        {
+        let p = profiles.of(l);
+        if p.service_type != kind || l.callee == p.service_number || !p.to_extension() {
             continue;
         }
         // The latest entry of that service that started at or before the offer.
         let owner = heads.iter().rposition(|&h| {
             let head = &legs[h as usize];
-            head.service_number == l.service_number && head.started_at <= l.started_at
+            profiles.of(head).service_number == p.service_number && head.started_at <= l.started_at
         });
         if let Some(k) = owner {
             owned.push((k, i));
@@ -220,7 +222,7 @@ fn entries_of_call(
         out.entries.push(Entry {
             call,
             leg: h,
-            service: head.service_number,
+            service: profiles.of(head).service_number,
             entered_at: head.started_at,
             outcome,
             wait,
@@ -361,8 +363,8 @@ mod tests {
 
     fn build(rows: &str) -> (Dataset, Entries) {
         let ds = load_csv(&[("cdr", &format!("{HEADER}{rows}"))]);
-        let calls = Calls::build(&ds.legs, ds.call_count());
-        let q = Entries::build(&ds.legs, &calls, &ds.strings, Service::Queue);
+        let calls = Calls::build(&ds);
+        let q = Entries::build(&ds, &calls, Service::Queue);
         (ds, q)
     }
 
@@ -443,8 +445,8 @@ mod tests {
                  m,556,TRUNK,1001,EXTENSION,RING_GROUP,6000,200,200,,230,,\n"
             ),
         )]);
-        let calls = Calls::build(&ds.legs, ds.call_count());
-        let g = Entries::build(&ds.legs, &calls, &ds.strings, Service::RingGroup);
+        let calls = Calls::build(&ds);
+        let g = Entries::build(&ds, &calls, Service::RingGroup);
         assert_eq!(g.entries[0].outcome, Outcome::Answered);
         assert_eq!(g.entries[0].wait, 8);
         assert_eq!(
@@ -452,7 +454,7 @@ mod tests {
             Outcome::Abandoned,
             "no callback outcome for ring groups"
         );
-        let q = Entries::build(&ds.legs, &calls, &ds.strings, Service::Queue);
+        let q = Entries::build(&ds, &calls, Service::Queue);
         assert!(q.entries.is_empty());
     }
 

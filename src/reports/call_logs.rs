@@ -115,6 +115,7 @@ fn leg_row<'a>(
     let strings = &ds.strings;
     let time = |t: Option<Ts>| t.map_or(Cell::Empty, Cell::Time);
     let s = |sym: Sym| Cell::str(strings.get(sym));
+    let p = ds.profile(l);
     Row::data(vec![
         Cell::str(session),
         Cell::Int(n as i64 + 1),
@@ -122,10 +123,10 @@ fn leg_row<'a>(
         s(l.caller_display_name),
         s(l.callee),
         s(l.callee_display_name),
-        s(l.service_number),
-        s(l.service_name),
-        endpoint(l.service_type, strings),
-        s(l.call_type),
+        s(p.service_number),
+        s(p.service_name),
+        endpoint(p.service_type, strings),
+        s(p.call_type),
         Cell::str(call.direction.name()),
         Cell::Time(l.started_at),
         time(l.rang_at()),
@@ -138,13 +139,13 @@ fn leg_row<'a>(
         } else {
             "UNANSWERED"
         }),
-        l.status_code()
+        p.status_code()
             .map_or(Cell::Empty, |v| Cell::Int(i64::from(v))),
-        s(l.end_reason),
+        s(p.end_reason),
         s(l.extra().reroute_reason),
-        s(l.did),
+        s(p.did),
         s(l.extra().outbound_caller_id),
-        s(l.inbound_trunk),
+        s(p.inbound_trunk),
         s(l.extra().outbound_trunk),
         l.extra()
             .cost

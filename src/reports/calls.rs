@@ -6,8 +6,9 @@ use rayon::prelude::*;
 
 use crate::decimal::DecimalSum;
 use crate::model::calls::{Call, Direction};
-use crate::model::legs::{Endpoint, Leg};
+use crate::model::legs::Endpoint;
 use crate::model::pool::Sym;
+use crate::model::Dataset;
 use crate::reports::chart::{self, Chart, Layout, Orientation, Unit};
 use crate::reports::measure::Percent;
 use crate::reports::notes;
@@ -65,18 +66,20 @@ fn merge_maps(mut a: HashMap<Sym, UserAcc>, b: HashMap<Sym, UserAcc>) -> HashMap
 
 /// The (user, kind, answered, talk, ring, ring legs) pairs of one call.
 fn user_pairs(
-    legs: &[Leg],
+    ds: &Dataset,
     group: &[u32],
     call: &Call,
     out: &mut Vec<(Sym, Direction, bool, i64, i64, i64)>,
 ) {
+    let (legs, profiles) = (&ds.legs, &ds.profiles);
     let first = &legs[group[0] as usize];
-    let originator = (first.caller_endpoint == Endpoint::EXTENSION).then_some(first.caller);
+    let originator =
+        (profiles.of(first).caller_endpoint == Endpoint::EXTENSION).then_some(first.caller);
     if let Some(u) = originator {
         let (mut answered, mut talk) = (false, 0);
         for &i in group {
             let l = &legs[i as usize];
-            if l.caller == u && l.is_person() && l.answered() {
+            if l.caller == u && profiles.of(l).is_person() && l.answered() {
                 answered = true;
                 talk += l.talk();
             }
@@ -96,7 +99,7 @@ fn user_pairs(
     let start = out.len();
     for &i in group {
         let l = &legs[i as usize];
-        if l.callee_endpoint != Endpoint::EXTENSION || Some(l.callee) == originator {
+        if !profiles.of(l).to_extension() || Some(l.callee) == originator {
             continue;
         }
         let k = match out[start..].iter().position(|p| p.0 == l.callee) {
@@ -129,7 +132,7 @@ pub fn user_statistics<'a>(ctx: &Ctx<'a>, p: &Params) -> Table<'a> {
                 let call = &ctx.facts.calls.calls[c as usize];
                 let group = ctx.facts.calls.legs_of(c);
                 pairs.clear();
-                user_pairs(legs, group, call, &mut pairs);
+                user_pairs(ctx.ds, group, call, &mut pairs);
                 for &(user, kind, answered, talk, ring, ring_legs) in &pairs {
                     if p.extensions
                         .as_ref()

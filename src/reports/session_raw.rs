@@ -283,7 +283,8 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
     let agents: HashMap<Sym, Vec<u32>> = chosen.iter().map(|s| (s.agent, Vec::new())).collect();
     let mut legs_of = agents;
     for (i, l) in ds.legs.iter().enumerate() {
-        for (who, ep) in [(l.callee, l.callee_endpoint), (l.caller, l.caller_endpoint)] {
+        let p = ds.profile(l);
+        for (who, ep) in [(l.callee, p.callee_endpoint), (l.caller, p.caller_endpoint)] {
             if ep == Endpoint::EXTENSION {
                 if let Some(v) = legs_of.get_mut(&who) {
                     if v.last() != Some(&(i as u32)) {
@@ -317,12 +318,13 @@ pub fn report<'a>(ctx: &Ctx<'a>, p: &Params, criteria: Option<&Criteria>) -> Tab
             if l.started_at >= s.end {
                 break;
             }
-            let inbound = l.callee == s.agent && l.callee_endpoint == Endpoint::EXTENSION;
+            let p = ds.profile(l);
+            let inbound = l.callee == s.agent && p.to_extension();
             let presented = inbound || l.answered();
             if !inbound && !l.answered() {
                 c.manual_no_connect += 1;
             }
-            if inbound && !l.answered() && !elsewhere.contains(&l.end_reason) {
+            if inbound && !l.answered() && !elsewhere.contains(&p.end_reason) {
                 c.rna += 1;
             }
             if !presented {

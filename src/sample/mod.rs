@@ -201,19 +201,21 @@ mod tests {
         assert!(
             ds.legs
                 .iter()
-                .any(|l| l.callee_endpoint.other_sym().is_some()),
+                .any(|l| ds.profile(l).callee_endpoint.other_sym().is_some()),
             "an unknown endpoint"
         );
         assert!(ds
             .legs
             .iter()
-            .any(|l| l.caller_endpoint == Endpoint::EXTENSION
-                && l.callee_endpoint == Endpoint::TRUNK));
+            .map(|l| ds.profile(l))
+            .any(|p| p.caller_endpoint == Endpoint::EXTENSION
+                && p.callee_endpoint == Endpoint::TRUNK));
         assert!(ds
             .legs
             .iter()
-            .any(|l| l.caller_endpoint == Endpoint::EXTENSION
-                && l.callee_endpoint == Endpoint::EXTENSION));
+            .map(|l| ds.profile(l))
+            .any(|p| p.caller_endpoint == Endpoint::EXTENSION
+                && p.callee_endpoint == Endpoint::EXTENSION));
 
         let states: BTreeSet<String> = t
             .pieces
