@@ -16,20 +16,8 @@ pub const MAX_TS: Ts = 253_402_300_799;
 /// `0` means absent and gives `None`. Returns the problem as text on failure, including an
 /// instant outside the years 0001–9999.
 pub fn parse_ts_cell(text: &str) -> Result<Option<Ts>, String> {
-    // Unix seconds as nearly every export writes them: up to 18 ASCII digits (no overflow),
-    // read in one pass. Anything else takes the general path below, to the same result.
-    let digits = text.as_bytes().trim_ascii();
-    if (1..=18).contains(&digits.len()) {
-        let mut v = 0i64;
-        let mut digit = true;
-        for &b in digits {
-            let d = b.wrapping_sub(b'0');
-            digit &= d < 10;
-            v = v.wrapping_mul(10).wrapping_add(i64::from(d));
-        }
-        if digit && v <= MAX_TS {
-            return Ok((v != 0).then_some(v));
-        }
+    if let Some(v) = unix_seconds(text) {
+        return Ok(v);
     }
     let t = text.trim();
     let invalid = || format!("invalid timestamp \"{text}\"");
@@ -49,6 +37,49 @@ pub fn parse_ts_cell(text: &str) -> Result<Option<Ts>, String> {
         Some(_) => Err(format!("{} (after the year 9999)", invalid())),
         None => parse_rfc3339(t).map(Some).ok_or_else(invalid),
     }
+}
+
+/// Unix seconds as nearly every export writes them: 1 to 18 ASCII digits (no overflow), at
+/// most `MAX_TS`, around them only ASCII white space; `Some(None)` for `0` (absent). `None`
+/// for anything else, which `parse_ts_cell` reads (or refuses) the general way.
+#[inline]
+pub fn unix_seconds(text: &str) -> Option<Option<Ts>> {
+    let digits = text.as_bytes().trim_ascii();
+    if !(1..=18).contains(&digits.len()) {
+        return None;
+    }
+    let (mut v, rest) = match digits.split_first_chunk::<8>() {
+        Some((eight, rest)) => (eight_digits(u64::from_le_bytes(*eight))?, rest),
+        None => (0, digits),
+    };
+    for &b in rest {
+        let d = b.wrapping_sub(b'0');
+        if d >= 10 {
+            return None;
+        }
+        v = v * 10 + u64::from(d);
+    }
+    // At most 18 digits: below 10^18, inside an i64.
+    let v = v as i64;
+    (v <= MAX_TS).then_some((v != 0).then_some(v))
+}
+
+/// The value of eight ASCII digits read as a little-endian word (the first digit in the low
+/// byte), all at once; `None` unless every byte is a digit.
+#[inline]
+fn eight_digits(word: u64) -> Option<u64> {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    // A digit is 0x30–0x39: high nibble 3, low nibble below 10 (adding 6 stays below 16).
+    let x = word.wrapping_sub(ZEROS);
+    let digits = word & 0xF0F0_F0F0_F0F0_F0F0 == ZEROS
+        && x.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0;
+    if !digits {
+        return None;
+    }
+    // Pairs, then quads, then the eight: each lane holds its value with no carry across.
+    let x = (x * 10 + (x >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let x = (x * 100 + (x >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((x * 10_000 + (x >> 32)) & 0xFFFF_FFFF)
 }
 
 /// Reads an RFC 3339 instant that carries an offset; fractional seconds are truncated. An
@@ -291,6 +322,51 @@ mod tests {
         assert_eq!(
             format_rfc3339(1_762_063_200, ny),
             "2025-11-02T01:00:00-05:00"
+        );
+    }
+
+    #[test]
+    fn unix_seconds_read_eight_digits_at_once_as_one_by_one() {
+        for text in [
+            "1",
+            "9",
+            "12345678",
+            "99999999",
+            "00000000",
+            "1725845655",
+            "017258456551",
+            "253402300799",
+            "253402300800",
+            "999999999999999999",
+            " 1725845655\t",
+        ] {
+            let slow = text.trim().parse::<i64>().ok().filter(|v| *v <= MAX_TS);
+            assert_eq!(
+                unix_seconds(text),
+                slow.map(|v| (v != 0).then_some(v)),
+                "{text:?}"
+            );
+        }
+        // A non-digit anywhere in the word, or just outside '0'..='9', is not the fast case.
+        for text in [
+            "1234567/",
+            "1234567:",
+            "/2345678",
+            ":2345678",
+            "12a45678",
+            "1234 678",
+            "12345678x",
+            "1234567890123456789",
+            "",
+            "-1",
+            "+1",
+            "1725845655Z",
+        ] {
+            assert_eq!(unix_seconds(text), None, "{text:?}");
+        }
+        assert_eq!(
+            eight_digits(u64::from_le_bytes(*b"20251231")),
+            Some(20_251_231)
         );
     }
 

@@ -36,6 +36,7 @@ impl<'a> Record<'a> {
     }
 
     /// Cell `i`'s byte range in `bytes`.
+    #[inline(always)]
     pub fn span(&self, i: usize) -> (usize, usize) {
         let start = if i == 0 {
             0

@@ -11,7 +11,7 @@ use crate::input::parts::Part;
 use crate::input::records::{Record, Records};
 use crate::input::source::{FileFormat, SourceFile};
 use crate::model::pool::{StrPool, Sym};
-use crate::time::{parse_ts_cell, Ts};
+use crate::time::{parse_ts_cell, unix_seconds, Ts};
 
 /// A problem with one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +125,36 @@ impl<'a> RowView<'a> {
     }
 
     /// The cell's text; `None` when the column is absent or the cell empty.
+    #[inline(always)]
     pub fn text(&self, col: usize) -> Result<Option<&'a str>, FieldError> {
+        // Nearly every cell: a record checked as UTF-8 as a whole, cut between characters.
+        // Inlined into the readers, so only the rest pays for a call and its error.
+        if let Cells::Csv {
+            rec,
+            idx,
+            text: Some(text),
+            ..
+        } = &self.cells
+        {
+            let Some(i) = idx[col] else {
+                return Ok(None);
+            };
+            let (a, b) = rec.span(i);
+            if a == b {
+                return Ok(None);
+            }
+            if let Some(cell) = text.get(a..b) {
+                return Ok(Some(cell));
+            }
+        }
+        self.text_checked(col)
+    }
+
+    /// `text` for a JSON row, a record that is not UTF-8 as a whole, or a cell cut inside a
+    /// character: each cell checked, so that the error names the field.
+    #[cold]
+    #[inline(never)]
+    fn text_checked(&self, col: usize) -> Result<Option<&'a str>, FieldError> {
         let invalid = || FieldError::new(self.names[col], "invalid UTF-8", "is not valid UTF-8");
         let bytes: &'a [u8] = match &self.cells {
             Cells::Csv { rec, idx, text, .. } => {
@@ -177,12 +206,22 @@ impl<'a> RowView<'a> {
     }
 
     /// A timestamp cell (`0` and empty are absent).
+    #[inline]
     pub fn ts(&self, col: usize) -> Result<Option<Ts>, FieldError> {
         match self.text(col)? {
             None => Ok(None),
-            Some(t) => parse_ts_cell(t)
-                .map_err(|p| FieldError::new(self.names[col], "invalid timestamp", p)),
+            // Unix seconds inline; any other text through the general reader.
+            Some(t) => match unix_seconds(t) {
+                Some(v) => Ok(v),
+                None => self.ts_general(col, t),
+            },
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn ts_general(&self, col: usize, t: &str) -> Result<Option<Ts>, FieldError> {
+        parse_ts_cell(t).map_err(|p| FieldError::new(self.names[col], "invalid timestamp", p))
     }
 
     /// A timestamp that must be present.
