@@ -13,6 +13,17 @@ pub enum Loc {
     Record(u64),
 }
 
+impl Loc {
+    /// The location `lines` lines further down (a record number stays as it is: JSON files
+    /// are read whole).
+    pub fn down(self, lines: u64) -> Loc {
+        match self {
+            Loc::Line(n) => Loc::Line(n + lines),
+            record => record,
+        }
+    }
+}
+
 impl fmt::Display for Loc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -146,6 +157,19 @@ impl Error {
             path: "<stderr>".into(),
             source,
         }
+    }
+
+    /// The error with its line `lines` further down: found by the reader of a part of a file,
+    /// which numbers its lines from the part's start (`input::parts`).
+    pub fn lines_down(mut self, lines: u64) -> Error {
+        match &mut self {
+            Error::Row { loc, .. } => *loc = loc.down(lines),
+            Error::Data { loc: Some(loc), .. } | Error::Read { loc: Some(loc), .. } => {
+                *loc = loc.down(lines)
+            }
+            _ => {}
+        }
+        self
     }
 }
 

@@ -191,6 +191,7 @@ impl Record for AgentSession {
 
     fn remap(&mut self, r: &Remap<'_>) {
         let m = r.strings;
+        self.origin = self.origin.down(r.lines);
         for f in [
             &mut self.id,
             &mut self.agent,
@@ -255,6 +256,7 @@ impl Record for StateRow {
 
     fn remap(&mut self, r: &Remap<'_>) {
         let m = r.strings;
+        self.origin = self.origin.down(r.lines);
         for f in [
             &mut self.login_session,
             &mut self.reason_code,
@@ -297,6 +299,7 @@ impl Record for Offhook {
 
     fn remap(&mut self, r: &Remap<'_>) {
         let m = r.strings;
+        self.origin = self.origin.down(r.lines);
         self.login_session = m[self.login_session.index()];
     }
 }

@@ -112,6 +112,16 @@ impl Stamp {
     }
 }
 
+impl Stamp {
+    /// The stamp of the same row `lines` lines further down (see `Origin::down`).
+    pub fn down(self, lines: u64) -> Stamp {
+        Stamp {
+            origin: self.origin.down(lines),
+            ..self
+        }
+    }
+}
+
 /// Drops the legs that repeat an earlier leg (same key, same row), counting them in a warning;
 /// a leg with an earlier leg's key and another row stops the read naming both places (with
 /// `skip_bad_rows`, it is skipped and counted). `stamps` are the legs' stamps, in leg order.

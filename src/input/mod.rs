@@ -132,8 +132,8 @@ struct Batch<T> {
     stamps: Vec<duplicates::Stamp>,
     /// The CDR legs' profiles.
     profiles: Profiles,
-    /// Where a part's reader stopped (see `read_rows`).
-    stop: Option<u64>,
+    /// Where a part's reader stopped, and the line feeds it read (see `read_rows`).
+    ended: rows::Ended,
     /// The span of the rows' times, kept or not (a timed table, `Record::TIMED`).
     span: Option<Span>,
     /// Every row had a valid time: `span` covers the piece.
@@ -158,11 +158,11 @@ fn read_file<T: Record>(piece: &Piece, opts: &LoadOptions) -> Result<Batch<T>> {
     }
     cx.state_calls = opts.state_calls;
     // A part knows its line feeds; a whole file's are estimated from its head.
-    let lines = part.map_or_else(|| file.estimated_lines(), |p| Some(p.lines as usize));
+    let lines = part.map_or_else(|| file.estimated_lines(), |p| Some(p.rows as usize));
     let mut rows = Vec::with_capacity(lines.unwrap_or(0));
     let window = opts.window.as_deref().filter(|_| T::TIMED);
     let (mut span, mut spanned) = (None::<Span>, T::TIMED);
-    let stop = read_rows(file, part, T::COLUMNS, T::REQUIRED, |row, loc| {
+    let ended = read_rows(file, part, T::COLUMNS, T::REQUIRED, |row, loc| {
         // A row outside every due report's window is dropped here, before any other cell is
         // decoded, checked or interned (SPEC §3, §7).
         if T::TIMED {
@@ -199,7 +199,7 @@ fn read_file<T: Record>(piece: &Piece, opts: &LoadOptions) -> Result<Batch<T>> {
         quality: cx.quality,
         stamps: cx.stamps,
         profiles: cx.profiles,
-        stop,
+        ended,
         span,
         spanned,
     })
@@ -374,9 +374,17 @@ fn merge_into<T: Record>(
         if !stitch.keeps(piece.index, piece.part.as_ref()) {
             continue;
         }
+        // A part's reader numbered its lines from the part's start.
+        let lines = stitch.lines_before(piece.index, piece.part.as_ref());
         // The first error in file order wins, whichever thread found it first.
-        let mut batch = batch?;
-        stitch.kept(piece.index, piece.part.as_ref(), batch.stop);
+        let mut batch = batch.map_err(|e| e.lines_down(lines))?;
+        let ended = batch.ended;
+        stitch.kept(
+            piece.index,
+            piece.part.as_ref(),
+            ended.stop,
+            ended.line_feeds,
+        );
         if T::TIMED {
             ds.spans_read.push((piece.index, batch.span, batch.spanned));
         }
@@ -394,19 +402,25 @@ fn merge_into<T: Record>(
         };
         let same_profiles = profiles.iter().enumerate().all(|(i, &p)| p == i as u32);
         // The first file's pools are taken as they are: nothing to remap.
-        if strings.is_some() || sessions.is_some() || !same_profiles {
+        if strings.is_some() || sessions.is_some() || !same_profiles || lines > 0 {
             let strings = strings.unwrap_or_else(|| identity(ds.strings.len()));
             let sessions = sessions.unwrap_or_else(|| identity(ds.sessions.len()));
             let map = Remap {
                 strings: &strings,
                 sessions: &sessions,
                 profiles: &profiles,
+                lines,
             };
             for row in &mut batch.rows {
                 row.remap(&map);
             }
         }
         ds.call_ids.append(std::mem::take(&mut batch.call_ids));
+        if lines > 0 {
+            for stamp in &mut batch.stamps {
+                *stamp = stamp.down(lines);
+            }
+        }
         ds.leg_stamps.append(&mut batch.stamps);
         // Moved, not copied: a single large file never holds its rows twice.
         if out.capacity() == 0 {

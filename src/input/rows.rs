@@ -269,21 +269,35 @@ impl<'a> RowView<'a> {
     }
 }
 
-/// Calls `on_row` for every row of `file` (or of its `part`), in order, with the row's location.
-/// A row whose shape is wrong arrives as `Err`. Errors returned by `on_row` stop the reading.
-/// Returns where a part's reader stopped: `Some(b)` at the record starting at byte `b`, where a
-/// later part starts; `None` at the end of the file.
+/// Where a reader ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ended {
+    /// `Some(b)`: a part's reader stopped at the record starting at byte `b`, where a later
+    /// part starts; `None`: at the end of the file.
+    pub stop: Option<u64>,
+    /// The line feeds read before that point (a part numbers its lines from its own start;
+    /// see `parts`). Counted for CSV only: JSON files are never cut.
+    pub line_feeds: u64,
+}
+
+/// Calls `on_row` for every row of `file` (or of its `part`), in order, with the row's location
+/// (in a part, the line counted from the part's start). A row whose shape is wrong arrives as
+/// `Err`. Errors returned by `on_row` stop the reading.
 pub fn read_rows(
     file: &SourceFile,
     part: Option<&Part>,
     names: &'static [&'static str],
     required: &[usize],
     mut on_row: impl FnMut(Result<RowView<'_>, RowIssue>, Loc) -> Result<()>,
-) -> Result<Option<u64>> {
+) -> Result<Ended> {
+    let whole = |()| Ended {
+        stop: None,
+        line_feeds: 0,
+    };
     match file.format {
         FileFormat::Csv => read_csv(file, part, names, required, &mut on_row),
-        FileFormat::Json => read_json(file, file.open()?, names, &mut on_row).map(|()| None),
-        FileFormat::Ndjson => read_ndjson(file, file.open()?, names, &mut on_row).map(|()| None),
+        FileFormat::Json => read_json(file, file.open()?, names, &mut on_row).map(whole),
+        FileFormat::Ndjson => read_ndjson(file, file.open()?, names, &mut on_row).map(whole),
     }
 }
 
@@ -336,7 +350,7 @@ fn read_csv(
     names: &'static [&'static str],
     required: &[usize],
     on_row: &mut OnRow<'_>,
-) -> Result<Option<u64>> {
+) -> Result<Ended> {
     let mut records = Records::new(file.open()?, 0, 1);
     records
         .skip_bom()
@@ -346,9 +360,10 @@ fn read_csv(
         .map_err(|e| read_error(file, Some(Loc::Line(1)), e))?;
     let (idx, width) = header_index(file, header.as_ref(), names, required)?;
     let ordered = width == names.len() && idx.iter().enumerate().all(|(i, c)| *c == Some(i));
-    // A later part reads the header above, then its own bytes from its start.
+    // A later part reads the header above, then its own bytes from its start, numbering its
+    // lines from there.
     if let Some(p) = part.filter(|p| p.start > 0) {
-        records = Records::new(file.open_at(p.start)?, p.start, p.line);
+        records = Records::new(file.open_at(p.start)?, p.start, 1);
     }
     // No record before the first cut past the part's start can end it.
     let first_cut = part
@@ -358,12 +373,20 @@ fn read_csv(
         let line = records.line();
         let rec = match records.next_record() {
             Ok(Some(rec)) => rec,
-            Ok(None) => return Ok(None),
+            Ok(None) => {
+                return Ok(Ended {
+                    stop: None,
+                    line_feeds: records.line() - 1,
+                })
+            }
             Err(e) => return Err(read_error(file, Some(Loc::Line(line)), e)),
         };
         if rec.byte >= first_cut {
             if let Some(stop) = part.and_then(|p| p.stop_at(rec.byte)) {
-                return Ok(Some(stop));
+                return Ok(Ended {
+                    stop: Some(stop),
+                    line_feeds: rec.line - 1,
+                });
             }
         }
         let loc = Loc::Line(rec.line);

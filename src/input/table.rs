@@ -210,4 +210,7 @@ pub struct Remap<'a> {
     pub sessions: &'a [Sym],
     /// Leg profiles.
     pub profiles: &'a [u32],
+    /// The line feeds in the file before the part the rows were read from: their origins'
+    /// lines were counted from the part's start.
+    pub lines: u64,
 }

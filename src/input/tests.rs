@@ -216,3 +216,33 @@ fn a_bad_row_in_a_part_is_at_its_line(text: &str) {
         assert_eq!(ds.quality, skipped.quality);
     }
 }
+
+/// A leg that repeats an earlier leg's key with other values names both lines, counted
+/// across the parts before it as in the whole file.
+#[test]
+fn a_conflicting_leg_in_a_later_part_names_both_lines() {
+    let mut text = cdr_text(300, None);
+    // Leg 10's key (session s3, call id c10) again at the end, with another callee.
+    text.push_str("s3,5551210,Ann,c10,1099,1100,,1105\n");
+    let dir = cdr_dir(&text);
+    let whole = load_plain(dir.path(), &LoadOptions::default(), u64::MAX).unwrap_err();
+    // Leg 10 is on line 2 + 10 + the 1 quoted line break before it; the copy on the last
+    // line, 2 + 300 + 43.
+    let at = |line: u64| format!("{}:{line}", dir.path().join("cdr.csv").display());
+    assert_eq!(
+        whole.to_string(),
+        format!(
+            "{}: leg duplicates {} (session_id s3, call_id c10) with different values",
+            at(345),
+            at(13)
+        )
+    );
+    for part_bytes in [40, 97, 1000] {
+        let e = load_plain(dir.path(), &LoadOptions::default(), part_bytes).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            whole.to_string(),
+            "parts of {part_bytes} bytes"
+        );
+    }
+}

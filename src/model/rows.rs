@@ -190,6 +190,14 @@ impl Origin {
         }
     }
 
+    /// The same row's origin `lines` lines further down (see `Loc::down`).
+    pub fn down(self, lines: u64) -> Origin {
+        match self.loc() {
+            Loc::Line(n) => Origin::new(self.file, Loc::Line(n + lines)),
+            Loc::Record(_) => self,
+        }
+    }
+
     /// The line or record.
     pub fn loc(self) -> Loc {
         let n = u64::from(self.n & !RECORD);
