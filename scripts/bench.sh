@@ -26,10 +26,12 @@
 # AGENTQUEUEREPORT) over a flat month of 1.2M legs (`sample --seed 3 --days 30 --calls-per-day
 # 12000 --tz Europe/London --start 2025-03-01 --layout flat`) against DuckDB running
 # scripts/duckdb_reports.sql on the same cdr.csv with 2 threads (`pip install duckdb`; skipped
-# when it cannot be installed). Ratio pbx-report / DuckDB, CPU time.
+# when it cannot be installed), the two taking turns run by run. Ratio pbx-report / DuckDB, CPU
+# time.
 #
 # And (g) all 13 report types over the same month; with BASELINE_BIN=path, another build's
-# binary over the same jobs too, and the ratios (e.g. the build of when issue 14 was filed:
+# binary over the same jobs too (the two taking turns), and the ratios (e.g. the build of when
+# issue 14 was filed:
 #   git worktree add /tmp/old c66d60c && cargo build --release --manifest-path /tmp/old/Cargo.toml
 #   BASELINE_BIN=/tmp/old/target/release/pbx-report bash scripts/bench.sh --thirteen).
 #
@@ -55,21 +57,43 @@ cargo build --release -q --bin pbx-report --example raw_pass
 bin=target/release/pbx-report
 raw=target/release/examples/raw_pass
 
-# The run with the median wall time: its wall, user+sys, max RSS (KiB), user and system time.
-# Before each run, $dir/out is removed, or (with PREPARE=DIR) replaced by a copy of DIR.
+# One run of a command: its wall, user and system time and max RSS (KiB). Before it, $dir/out is
+# removed, or (with PREPARE=DIR) replaced by a copy of DIR.
+once() {
+  rm -rf "$dir/out"
+  [ -z "${PREPARE:-}" ] || cp -a "$PREPARE" "$dir/out"
+  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" \
+    || { echo "failed: $*" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
+  cat "$dir/time.txt"
+}
+
+# Of runs given as `once` lines after LABEL, the one with the median wall time: LABEL, its wall,
+# user+sys, max RSS (KiB), user and system time.
+median() {
+  local label=$1; shift
+  printf '%s\n' "$@" | sort -n | awk -v label="$label" -v n="$#" '
+    { wall[NR]=$1; cpu[NR]=$2+$3; rss[NR]=$4; usr[NR]=$2; sys[NR]=$3 }
+    END { m=int((n+1)/2); printf "%s %s %s %s %s %s\n", label, wall[m], cpu[m], rss[m], usr[m], sys[m] }'
+}
+
+# RUNS runs of a command: the median (see `median`).
 measure() {
   local label=$1; shift
   local rows=()
+  for _ in $(seq "$runs"); do rows+=("$(once "$@")"); done
+  median "$label" "${rows[@]}"
+}
+
+# RUNS runs each of the commands in the arrays CMD_A and CMD_B, taking turns (A, B, A, B, ...),
+# so that the machine's drift from minute to minute falls on both alike: the two medians.
+measure_pair() {
+  local rows_a=() rows_b=()
   for _ in $(seq "$runs"); do
-    rm -rf "$dir/out"
-    [ -z "${PREPARE:-}" ] || cp -a "$PREPARE" "$dir/out"
-    /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" \
-      || { echo "failed: $*" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
-    rows+=("$(cat "$dir/time.txt")")
+    rows_a+=("$(once "${CMD_A[@]}")")
+    rows_b+=("$(once "${CMD_B[@]}")")
   done
-  printf '%s\n' "${rows[@]}" | sort -n | awk -v label="$label" -v n="$runs" '
-    { wall[NR]=$1; cpu[NR]=$2+$3; rss[NR]=$4; usr[NR]=$2; sys[NR]=$3 }
-    END { m=int((n+1)/2); printf "%s %s %s %s %s %s\n", label, wall[m], cpu[m], rss[m], usr[m], sys[m] }'
+  median "$1" "${rows_a[@]}"
+  median "$2" "${rows_b[@]}"
 }
 
 # A job file FILE scheduling each type TYPES... over [FROM, TO) in zone TZ.
@@ -186,14 +210,19 @@ if [ -z "$mode" ] || [ "$mode" = "--duckdb" ]; then
   write_jobs "$five" 2025-03-01T00:00:00Z 2025-03-31T00:00:00+01:00 Europe/London \
     QUEUESUMMARY SPEEDOFACCEPT DAILYSTATISTICS USERSTATISTICS AGENTQUEUEREPORT
   printf '\n%-10s %9s %9s %8s %8s %8s\n' five wall_s cpu_s user_s sys_s rss_mib
-  p=$(measure pbx-report "$bin" run --jobs "$five" --data "$month" --out "$dir/out" --now 2025-04-01T00:00:00Z)
-  echo "$p" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
+  CMD_A=("$bin" run --jobs "$five" --data "$month" --out "$dir/out" --now 2025-04-01T00:00:00Z)
   if python3 -c 'import duckdb' 2>/dev/null || pip install -q duckdb >/dev/null 2>&1; then
-    d=$(measure duckdb python3 scripts/duckdb_reports.py "$month")
-    echo "$d" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
+    # Taking turns with DuckDB: the ratio compares runs made in the same minutes.
+    CMD_B=(python3 scripts/duckdb_reports.py "$month")
+    both=$(measure_pair pbx-report duckdb)
+    p=$(echo "$both" | sed -n 1p)
+    d=$(echo "$both" | sed -n 2p)
+    echo "$both" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
     awk -v p="$(echo "$p" | awk '{print $3}')" -v d="$(echo "$d" | awk '{print $3}')" \
       'BEGIN { printf "ratio pbx-report/DuckDB CPU: %.2f (target <= 0.5)\n", p/d }'
   else
+    p=$(measure pbx-report "${CMD_A[@]}")
+    echo "$p" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
     echo "duckdb: not installed and pip could not install it; skipped"
   fi
 fi
@@ -205,12 +234,18 @@ if [ -z "$mode" ] || [ "$mode" = "--thirteen" ]; then
   thirteen="$dir/thirteen.toml"
   write_jobs "$thirteen" 2025-03-01T00:00:00Z 2025-03-31T00:00:00+01:00 Europe/London "${THIRTEEN[@]}"
   printf '\n%-10s %9s %9s %8s %8s %8s\n' thirteen wall_s cpu_s user_s sys_s rss_mib
-  t=$(measure pbx-report "$bin" run --jobs "$thirteen" --data "$month" --out "$dir/out" --now 2025-04-01T00:00:00Z)
-  echo "$t" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
+  CMD_A=("$bin" run --jobs "$thirteen" --data "$month" --out "$dir/out" --now 2025-04-01T00:00:00Z)
   if [ -n "${BASELINE_BIN:-}" ]; then
-    o=$(measure baseline "$BASELINE_BIN" run --jobs "$thirteen" --data "$month" --out "$dir/out" --now 2025-04-01T00:00:00Z)
-    echo "$o" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
+    # The two builds take turns, as above.
+    CMD_B=("$BASELINE_BIN" "${CMD_A[@]:1}")
+    both=$(measure_pair pbx-report baseline)
+    t=$(echo "$both" | sed -n 1p)
+    o=$(echo "$both" | sed -n 2p)
+    echo "$both" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
     awk -v t="$t" -v o="$o" 'BEGIN { split(t, a); split(o, b);
       printf "ratio pbx-report/baseline: CPU %.2f, peak RSS %.2f (target <= 0.75 each)\n", a[3]/b[3], a[4]/b[4] }'
+  else
+    t=$(measure pbx-report "${CMD_A[@]}")
+    echo "$t" | awk '{ printf "%-10s %9.2f %9.2f %8.2f %8.2f %8.1f\n", $1, $2, $3, $5, $6, $4/1024 }'
   fi
 fi
