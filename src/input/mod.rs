@@ -157,7 +157,7 @@ fn read_file<T: Record>(piece: &Piece, opts: &LoadOptions) -> Result<Batch<T>> {
         cx.skip = opts.cdr_skip;
     }
     cx.state_calls = opts.state_calls;
-    // A part knows its line feeds; a whole file's are estimated from its head.
+    // A part's rows and a whole file's are estimated from the file's head.
     let lines = part.map_or_else(|| file.estimated_lines(), |p| Some(p.rows as usize));
     let mut rows = Vec::with_capacity(lines.unwrap_or(0));
     let window = opts.window.as_deref().filter(|_| T::TIMED);
@@ -394,15 +394,11 @@ fn merge_into<T: Record>(
         }
         let strings = Arc::make_mut(&mut ds.strings).absorb(batch.strings);
         let sessions = ds.sessions.absorb(batch.sessions);
-        let identity = |n: usize| (0..n as u32).map(Sym).collect::<Vec<_>>();
-        let profiles = Arc::make_mut(&mut ds.profiles);
-        let profiles = match &strings {
-            Some(map) => profiles.absorb(&batch.profiles, map),
-            None => profiles.absorb(&batch.profiles, &identity(ds.strings.len())),
-        };
+        let profiles = Arc::make_mut(&mut ds.profiles).absorb(&batch.profiles, strings.as_deref());
         let same_profiles = profiles.iter().enumerate().all(|(i, &p)| p == i as u32);
         // The first file's pools are taken as they are: nothing to remap.
         if strings.is_some() || sessions.is_some() || !same_profiles || lines > 0 {
+            let identity = |n: usize| (0..n as u32).map(Sym).collect::<Vec<_>>();
             let strings = strings.unwrap_or_else(|| identity(ds.strings.len()));
             let sessions = sessions.unwrap_or_else(|| identity(ds.sessions.len()));
             let map = Remap {

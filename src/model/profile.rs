@@ -155,11 +155,12 @@ impl Profiles {
         self.list.is_empty()
     }
 
-    /// Moves every profile of `other`, whose symbols are those of a pool that `strings` maps
-    /// into this dataset's, into this set: the table maps `other`'s numbers to this set's.
-    pub fn absorb(&mut self, other: &Profiles, strings: &[Sym]) -> Vec<u32> {
+    /// Moves every profile of `other` into this set: the table maps `other`'s numbers to this
+    /// set's. Its symbols are those of a pool that `strings` maps into this dataset's, or with
+    /// `None` already this dataset's.
+    pub fn absorb(&mut self, other: &Profiles, strings: Option<&[Sym]>) -> Vec<u32> {
         (other.list.iter())
-            .map(|p| self.intern(p.remapped(strings)))
+            .map(|&p| self.intern(strings.map_or(p, |m| p.remapped(m))))
             .collect()
     }
 }
@@ -190,7 +191,7 @@ mod tests {
             ..queue
         };
         assert_eq!((b.intern(theirs), b.intern(other)), (1, 2));
-        let map = a.absorb(&b, &[Sym(0), Sym(7), Sym(1), Sym(9)]);
+        let map = a.absorb(&b, Some(&[Sym(0), Sym(7), Sym(1), Sym(9)]));
         assert_eq!(map, vec![0, 1, 2]);
         assert_eq!(a.get(2).service_number, Sym(9));
         assert_eq!(a.len(), 3);
