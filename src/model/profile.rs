@@ -1,8 +1,9 @@
 //! A leg's profile: the dozen cells that repeat from leg to leg (service, endpoints, direction,
 //! end reason, SIP code, DID, trunk, tenant), kept once per distinct combination and named by
 //! a 4-byte number in each leg. A month of a million legs holds fewer than a hundred of them,
-//! so a leg is 56 bytes instead of 104 (SPEC's reports read every one of these cells, through
-//! `Profiles::of`).
+//! so a leg is 56 bytes instead of 104; reports read the cells through `Dataset::profile`.
+//! Data in which every leg has a combination of its own costs a profile (56 bytes) and a table
+//! entry per leg: about what the cells cost inline.
 
 use std::hash::BuildHasher;
 
