@@ -79,6 +79,14 @@ impl StrPool {
         }
     }
 
+    /// Room for `more` strings of about `bytes` bytes in all, so that the table is not
+    /// rebuilt as it grows.
+    pub fn reserve(&mut self, more: usize, bytes: usize) {
+        self.index.reserve(more, |&(_, h)| spread(h));
+        self.starts.reserve(more);
+        self.text.reserve(bytes);
+    }
+
     /// The symbol for `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> Sym {
         let h = hash32(s);
