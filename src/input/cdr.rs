@@ -76,6 +76,55 @@ fn endpoint(row: &RowView<'_>, c: usize, cx: &mut ParseCx) -> Result<Endpoint, F
     Ok(e)
 }
 
+/// The columns of a leg's profile (`model::profile`).
+const PROFILE_COLUMNS: &[usize] = &[
+    STATUS_CODE,
+    DIRECTION,
+    SERVICE_NUMBER,
+    SERVICE_NAME,
+    DID,
+    CALL_TYPE,
+    INBOUND_TRUNK,
+    TENANT_ID,
+    END_REASON,
+    CALLER_ENDPOINT,
+    CALLEE_ENDPOINT,
+    SERVICE_TYPE,
+];
+
+/// Reads and checks a row's profile cells (`PROFILE_COLUMNS`), interning their texts.
+fn profile(row: &RowView<'_>, cx: &mut ParseCx) -> Result<Profile, RowIssue> {
+    let mut p = Profile::NONE;
+    let status_code = row.int::<i32>(STATUS_CODE)?;
+    if status_code == Some(i32::MIN) {
+        let e = FieldError::new("status_code", "range", "is not a SIP status code");
+        return Err(e.into());
+    }
+    p.set_status_code(status_code);
+    if let Some(t) = row.text(DIRECTION)? {
+        let (direction, unknown) = Party::parse(t, &mut cx.strings);
+        if unknown {
+            cx.warn(format!(
+                "cdr: unknown direction \"{}\" (kept as written)",
+                direction.name(&cx.strings)
+            ));
+        }
+        p.direction = direction;
+    }
+    p.service_number = cx.sym(row, SERVICE_NUMBER)?;
+    p.service_name = cx.sym(row, SERVICE_NAME)?;
+    p.did = cx.sym_if_read(row, DID)?;
+    p.call_type = cx.sym_if_read(row, CALL_TYPE)?;
+    p.inbound_trunk = cx.sym_if_read(row, INBOUND_TRUNK)?;
+    p.tenant_id = row.int::<i64>(TENANT_ID)?.into();
+    let end_reason = row.text(END_REASON)?;
+    p.end_reason = cx.intern_normalized(END_REASON, end_reason);
+    p.caller_endpoint = endpoint(row, CALLER_ENDPOINT, cx)?;
+    p.callee_endpoint = endpoint(row, CALLEE_ENDPOINT, cx)?;
+    p.service_type = endpoint(row, SERVICE_TYPE, cx)?;
+    Ok(p)
+}
+
 impl Record for Leg {
     const NAME: TableName = TableName::Cdr;
     const COLUMNS: &'static [&'static str] = NAMES;
@@ -115,11 +164,20 @@ impl Record for Leg {
             );
             return Err(e.into());
         }
-        let status_code = row.int::<i32>(STATUS_CODE)?;
-        if status_code == Some(i32::MIN) {
-            let e = FieldError::new("status_code", "range", "is not a SIP status code");
-            return Err(e.into());
-        }
+        // The cells a leg shares with many others, read once per distinct text (`profile`).
+        let profile = match cx.known_profile(row, PROFILE_COLUMNS) {
+            Some(known) => known,
+            None => {
+                let warned = cx.warnings;
+                let profile = profile(row, cx)?;
+                let n = cx.intern_profile(profile);
+                // A row that was warned about is not remembered: each such row counts.
+                if cx.warnings == warned {
+                    cx.remember_profile(n);
+                }
+                n
+            }
+        };
         for (c, t) in [(RANG_AT, rang_at), (ANSWERED_AT, answered_at)] {
             if t.is_some_and(|t| t < started_at || t > ended_at) {
                 let e = FieldError::new(
@@ -137,21 +195,7 @@ impl Record for Leg {
                 );
             }
         }
-        let direction = match row.text(DIRECTION)? {
-            None => Party::NONE,
-            Some(t) => {
-                let (p, unknown) = Party::parse(t, &mut cx.strings);
-                if unknown {
-                    cx.warn(format!(
-                        "cdr: unknown direction \"{}\" (kept as written)",
-                        p.name(&cx.strings)
-                    ));
-                }
-                p
-            }
-        };
         let hold_secs = cx.if_read(HOLD_SECS, |c| row.int::<u32>(c))?;
-        let end_reason = row.text(END_REASON)?;
         let reroute_reason = row.text(REROUTE_REASON)?;
         let mut leg = Leg::new(0, started_at);
         leg.set_times(ended_at, rang_at, answered_at);
@@ -159,16 +203,7 @@ impl Record for Leg {
         leg.caller_display_name = cx.sym(row, CALLER_DISPLAY_NAME)?;
         leg.callee = cx.intern_in(CALLEE, callee);
         leg.callee_display_name = cx.sym(row, CALLEE_DISPLAY_NAME)?;
-        let mut profile = Profile::NONE;
-        profile.service_number = cx.sym(row, SERVICE_NUMBER)?;
-        profile.service_name = cx.sym(row, SERVICE_NAME)?;
-        profile.direction = direction;
         leg.destination = cx.sym_if_read(row, DESTINATION)?;
-        profile.did = cx.sym_if_read(row, DID)?;
-        profile.call_type = cx.sym_if_read(row, CALL_TYPE)?;
-        profile.inbound_trunk = cx.sym_if_read(row, INBOUND_TRUNK)?;
-        profile.tenant_id = row.int::<i64>(TENANT_ID)?.into();
-        profile.set_status_code(status_code);
         let extra = Extra {
             reroute_reason: Sym::EMPTY,
             outbound_caller_id: cx.sym_if_read(row, OUTBOUND_CALLER_ID)?,
@@ -184,12 +219,8 @@ impl Record for Leg {
             disposition_xfer: cx.reads(DISPOSITION_XFER) && row.flag(DISPOSITION_XFER)?,
         };
         let mut extra = extra;
-        profile.end_reason = cx.intern_normalized(END_REASON, end_reason);
         extra.reroute_reason = cx.intern_normalized(REROUTE_REASON, reroute_reason);
         leg.extra = extra.boxed();
-        profile.caller_endpoint = endpoint(row, CALLER_ENDPOINT, cx)?;
-        profile.callee_endpoint = endpoint(row, CALLEE_ENDPOINT, cx)?;
-        profile.service_type = endpoint(row, SERVICE_TYPE, cx)?;
         // Last, once nothing can fail: the call id goes to its own column, in row order
         // (checked only when kept: reports do not read it).
         if cx.keep_call_ids {
@@ -198,7 +229,7 @@ impl Record for Leg {
         }
         // Also last: a row that fails must not leave a call without legs in the pool.
         leg.call = cx.intern_session(session).0;
-        leg.profile = cx.intern_profile(profile);
+        leg.profile = profile;
         let origin = Origin::new(cx.file, loc);
         let stamp = Stamp::new(
             row,
@@ -245,6 +276,36 @@ mod tests {
         let ds = try_load_csv(&[("cdr", &ok)], LoadOptions::default()).expect("valid");
         assert_eq!(ds.legs[0].ended_at(), 4_294_967_295);
         assert_eq!(ds.profile(&ds.legs[0]).status_code(), Some(-2_147_483_647));
+    }
+
+    /// A row's profile cells are read once per distinct bytes: repeated cells give the same
+    /// profile, yet every row warned about counts, and a bad cell is never taken as known.
+    #[test]
+    fn profile_cells_repeat_without_losing_warnings_or_checks() {
+        let head =
+            "session_id,caller,callee,started_at,ended_at,callee_endpoint,service_type,tenant_id\n";
+        let rows = "s1,1,2,10,20,EXTENSION,QUEUE,7\ns2,1,2,10,20,EXTENSION,QUEUE,7\n\
+                    s3,1,2,10,20,extension,QUEUE,7\ns4,1,2,10,20,FAX,QUEUE,7\n\
+                    s5,1,2,10,20,FAX,QUEUE,7\n";
+        let ds = try_load_csv(&[("cdr", &format!("{head}{rows}"))], LoadOptions::default())
+            .expect("valid");
+        let p: Vec<u32> = ds.legs.iter().map(|l| l.profile).collect();
+        // Other bytes ("extension") read as the same profile; FAX is another.
+        assert!(p[..3].iter().all(|&x| x == p[0]), "{p:?}");
+        assert_eq!(p[3], p[4]);
+        assert_ne!(p[0], p[3]);
+        assert_eq!(ds.profile(&ds.legs[0]).tenant_id.get(), Some(7));
+        assert_eq!(
+            ds.quality
+                .warnings
+                .get("cdr: unknown callee_endpoint \"FAX\" (kept as written)"),
+            Some(&2)
+        );
+        let e = error(&format!("{head}{rows}s6,1,2,10,20,EXTENSION,QUEUE,7x\n"));
+        assert!(
+            e.ends_with(":7: field \"tenant_id\": invalid integer \"7x\""),
+            "{e}"
+        );
     }
 
     /// A session id is read trimmed (as the duplicate check compares it); one of spaces only

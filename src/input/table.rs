@@ -7,6 +7,7 @@ use crate::model::pool::{StrPool, Sym};
 use crate::model::profile::Profiles;
 use crate::model::quality::Quality;
 use crate::model::TableName;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Declares a table's columns as `usize` constants plus the `NAMES` list, in one place.
 macro_rules! columns {
@@ -51,11 +52,20 @@ pub struct ParseCx {
     pub state_calls: bool,
     /// The CDR legs' profiles.
     pub profiles: Profiles,
+    /// Warnings counted so far (see `warn`).
+    pub warnings: u64,
+    /// The profiles of earlier rows by the bytes of their profile cells (see `known_profile`),
+    /// and the key of the row being read.
+    known: HashMap<Box<[u8]>, u32>,
+    key: Vec<u8>,
     /// Each column's symbol in the previous row (see `intern_in`).
     recent: [Sym; RECENT_COLUMNS],
     /// The previous row's CDR session.
     recent_session: Option<Sym>,
 }
+
+/// The most profiles a file's reader remembers by their cells' bytes.
+const KNOWN_PROFILES: usize = 4096;
 
 /// Columns with a remembered previous value; later ones are interned without.
 const RECENT_COLUMNS: usize = 48;
@@ -63,6 +73,7 @@ const RECENT_COLUMNS: usize = 48;
 impl ParseCx {
     /// Counts a warning about the row being read, placed at its time if it has one.
     pub fn warn(&mut self, kind: String) {
+        self.warnings += 1;
         match self.at {
             Some(at) => self.quality.warn_at(at, kind),
             None => self.quality.warn(kind),
@@ -92,6 +103,9 @@ impl ParseCx {
             skip: 0,
             state_calls: true,
             profiles: Profiles::default(),
+            warnings: 0,
+            known: HashMap::default(),
+            key: Vec::new(),
             recent: [Sym::EMPTY; RECENT_COLUMNS],
             recent_session: None,
         }
@@ -163,6 +177,29 @@ impl ParseCx {
     /// The number of a leg's profile in this file's set.
     pub fn intern_profile(&mut self, p: crate::model::profile::Profile) -> u32 {
         self.profiles.intern(p)
+    }
+
+    /// The profile of an earlier row of this file whose cells in `columns` are byte for byte
+    /// the row's (read without a warning: `remember_profile`): the same bytes read the same,
+    /// so the row's are valid and need not be read again.
+    pub fn known_profile(&mut self, row: &RowView<'_>, columns: &[usize]) -> Option<u32> {
+        self.key.clear();
+        for &c in columns {
+            let cell = row.raw(c);
+            // Each cell's length first: no two rows' cells join into the same key.
+            self.key
+                .extend_from_slice(&(cell.len() as u32).to_le_bytes());
+            self.key.extend_from_slice(cell);
+        }
+        self.known.get(&self.key[..]).copied()
+    }
+
+    /// Remembers profile `n` for the cells `known_profile` last looked up; a file keeps at most
+    /// `KNOWN_PROFILES` (data whose every row differs gains nothing from more).
+    pub fn remember_profile(&mut self, n: u32) {
+        if self.known.len() < KNOWN_PROFILES {
+            self.known.insert(self.key.as_slice().into(), n);
+        }
     }
 
     /// Interns an enumeration-like value of column `col` normalised (upper case, `_`), without
