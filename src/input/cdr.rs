@@ -170,7 +170,7 @@ impl Record for Leg {
             None => {
                 let warned = cx.warnings;
                 let profile = profile(row, cx)?;
-                let n = cx.intern_profile(profile);
+                let n = cx.profiles.intern(profile);
                 // A row that was warned about is not remembered: each such row counts.
                 if cx.warnings == warned {
                     cx.remember_profile(n);

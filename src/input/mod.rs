@@ -158,7 +158,7 @@ fn read_file<T: Record>(piece: &Piece, opts: &LoadOptions) -> Result<Batch<T>> {
     }
     cx.state_calls = opts.state_calls;
     // A part's rows and a whole file's are estimated from the file's head.
-    let lines = part.map_or_else(|| file.estimated_lines(), |p| Some(p.rows as usize));
+    let lines = part.map_or_else(|| file.estimated_lines(), |p| Some(p.rows));
     let mut rows = Vec::with_capacity(lines.unwrap_or(0));
     // A CDR part's distinct texts (callers, callees, names) are about a third of its legs.
     if T::NAME == TableName::Cdr {

@@ -12,7 +12,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::input::source::{FileFormat, SourceFile};
+use crate::input::source::{lines_in, FileFormat, SourceFile};
 
 /// Bytes per part: large enough that a part's fixed costs (its pools, its header read) do not
 /// show, small enough that a window of parts keeps both the parsing threads and the merge busy.
@@ -27,8 +27,8 @@ pub struct Part {
     /// record that starts at one of them beyond its own start.
     pub cuts: Arc<[u64]>,
     /// About how many rows the part holds, from the lines in the file's head (sizes its row
-    /// vector).
-    pub rows: u64,
+    /// vector; 0 when the head tells nothing).
+    pub rows: usize,
 }
 
 impl Part {
@@ -63,7 +63,7 @@ pub fn split(file: &SourceFile, part_bytes: u64) -> Result<Vec<Part>> {
     if cuts.is_empty() {
         return Ok(Vec::new());
     }
-    let per_byte = lines_per_byte(file)?;
+    let rate = file.line_rate();
     let starts: Vec<u64> = std::iter::once(0).chain(cuts.iter().copied()).collect();
     let ends: Vec<u64> = cuts.iter().copied().chain(std::iter::once(len)).collect();
     let cuts: Arc<[u64]> = cuts.into();
@@ -73,17 +73,9 @@ pub fn split(file: &SourceFile, part_bytes: u64) -> Result<Vec<Part>> {
         .map(|(&start, &end)| Part {
             start,
             cuts: cuts.clone(),
-            rows: ((end - start) as f64 * per_byte * 1.02) as u64 + 16,
+            rows: rate.map_or(0, |r| lines_in(end - start, r)),
         })
         .collect())
-}
-
-/// The line feeds per byte in the file's first 64 KiB.
-fn lines_per_byte(file: &SourceFile) -> Result<f64> {
-    let mut head = vec![0u8; 64 * 1024];
-    let mut f = file.open_at(0)?;
-    let n = f.read(&mut head).map_err(|e| read_error(file, e))?;
-    Ok(memchr::memchr_iter(b'\n', &head[..n]).count() as f64 / n.max(1) as f64)
 }
 
 fn read_error(file: &SourceFile, source: std::io::Error) -> Error {

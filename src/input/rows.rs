@@ -151,35 +151,17 @@ impl<'a> RowView<'a> {
     }
 
     /// `text` for a JSON row, a record that is not UTF-8 as a whole, or a cell cut inside a
-    /// character: each cell checked, so that the error names the field.
+    /// character: the cell checked alone, so that the error names the field.
     #[cold]
     #[inline(never)]
     fn text_checked(&self, col: usize) -> Result<Option<&'a str>, FieldError> {
-        let invalid = || FieldError::new(self.names[col], "invalid UTF-8", "is not valid UTF-8");
-        let bytes: &'a [u8] = match &self.cells {
-            Cells::Csv { rec, idx, text, .. } => {
-                let Some(i) = idx[col] else {
-                    return Ok(None);
-                };
-                let (a, b) = rec.span(i);
-                if a == b {
-                    return Ok(None);
-                }
-                if let Some(text) = text {
-                    // A cut inside a character would make the cell itself invalid.
-                    return text.get(a..b).map(Some).ok_or_else(invalid);
-                }
-                &rec.bytes[a..b]
-            }
-            Cells::Json(cells) => match &cells[col] {
-                Some(s) => s.as_bytes(),
-                None => return Ok(None),
-            },
-        };
+        let bytes = self.raw(col);
         if bytes.is_empty() {
             return Ok(None);
         }
-        std::str::from_utf8(bytes).map(Some).map_err(|_| invalid())
+        std::str::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| FieldError::new(self.names[col], "invalid UTF-8", "is not valid UTF-8"))
     }
 
     /// The cell's text, which must be present.

@@ -49,7 +49,7 @@ impl SourceFile {
             f.seek(SeekFrom::Start(start)).map_err(failed)?;
         }
         // Unbuffered: every reader reads in large blocks of its own (CSV records, JSON, the
-        // parts' line counts) or buffers the stream itself (NDJSON).
+        // search for a part's first line) or buffers the stream itself (NDJSON).
         Ok(if self.gzip {
             Box::new(MultiGzDecoder::new(BufReader::with_capacity(256 * 1024, f)))
         } else {
@@ -62,20 +62,29 @@ impl SourceFile {
     /// About how many lines the file has, from its size and the lines of its first 64 KiB;
     /// `None` for compressed files. Used to size row vectors once instead of doubling them.
     pub fn estimated_lines(&self) -> Option<usize> {
+        let len = fs::metadata(&self.path).ok()?.len();
+        Some(lines_in(len, self.line_rate()?))
+    }
+
+    /// The line feeds per byte in the file's first 64 KiB; `None` for a compressed file, or
+    /// a head of fewer than two lines.
+    pub fn line_rate(&self) -> Option<f64> {
         if self.gzip {
             return None;
         }
-        let len = fs::metadata(&self.path).ok()?.len();
         let mut head = vec![0u8; 64 * 1024];
         let n = File::open(&self.path)
             .and_then(|mut f| f.read(&mut head))
             .ok()?;
-        let lines = head[..n].iter().filter(|&&b| b == b'\n').count();
-        if lines < 2 || n == 0 {
-            return None;
-        }
-        Some((len as f64 * lines as f64 / n as f64 * 1.02) as usize + 16)
+        let lines = memchr::memchr_iter(b'\n', &head[..n]).count();
+        (lines >= 2).then(|| lines as f64 / n as f64)
     }
+}
+
+/// About how many lines `bytes` bytes hold at `rate` line feeds a byte (a little over, so that
+/// a vector sized by it rarely grows).
+pub fn lines_in(bytes: u64, rate: f64) -> usize {
+    (bytes as f64 * rate * 1.02) as usize + 16
 }
 
 /// Reads a file name's format from its extension (`cdr.csv.gz` → CSV, gzip).

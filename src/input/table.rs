@@ -174,11 +174,6 @@ impl ParseCx {
         sym
     }
 
-    /// The number of a leg's profile in this file's set.
-    pub fn intern_profile(&mut self, p: crate::model::profile::Profile) -> u32 {
-        self.profiles.intern(p)
-    }
-
     /// The profile of an earlier row of this file whose cells in `columns` are byte for byte
     /// the row's (read without a warning: `remember_profile`): the same bytes read the same,
     /// so the row's are valid and need not be read again.
