@@ -246,3 +246,22 @@ fn a_conflicting_leg_in_a_later_part_names_both_lines() {
         );
     }
 }
+
+/// A cell that is not UTF-8 is named in the error, whether its record is read by the line
+/// splitter or (quoted) by csv-core.
+#[test]
+fn a_cell_that_is_not_utf8_is_named() {
+    for callee in [&b"2\xff"[..], &b"\"2,\xff\""[..]] {
+        let mut text = b"session_id,caller,callee,started_at,ended_at\ns1,1,".to_vec();
+        text.extend_from_slice(callee);
+        text.extend_from_slice(b",10,20\n");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("cdr.csv"), &text).expect("write fixture");
+        let e = load(dir.path(), LoadOptions::default()).expect_err("not UTF-8");
+        assert!(
+            e.to_string()
+                .ends_with("cdr.csv:2: field \"callee\": is not valid UTF-8"),
+            "{e}"
+        );
+    }
+}
